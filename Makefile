@@ -1,0 +1,69 @@
+# Two commands: `make demo` (set up, write the demo study, run the main job) and `make test`.
+# Everything installs into .venv from pinned versions (constraints.txt), so a fresh machine with
+# only python3 and pip gets the same environment as CI.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXTRAS ?= dev,spark,bench
+DEMO   ?= data/demo
+QUARTER ?= 2026Q3
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install system demo validate report test test-fast bench notebooks-clean clean
+
+help:
+	@echo "make demo   - set up .venv, write the demo study to $(DEMO) and build its $(QUARTER) report"
+	@echo "make test   - run the tests (installs what they need first)"
+	@echo "make bench  - run the benchmarks (prints tables)"
+
+# The virtual environment, the package with pinned dependencies, and a Jupyter kernel registered
+# inside the environment (--sys-prefix) so papermill and Voila never pick up a user-wide kernel.
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { $(PYTHON) -m pip install --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name cjm-research --display-name "Python (cjm-research)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the tests need: headless Chromium for the browser checks, Java 17 for Spark.
+system:
+	@need=""; \
+	[ -x /usr/bin/chromium ] || need="$$need chromium chromium-driver"; \
+	command -v java >/dev/null 2>&1 || need="$$need openjdk-17-jre-headless"; \
+	command -v pdftoppm >/dev/null 2>&1 || true; \
+	if [ -n "$$need" ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian packages:$$need"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
+	  else echo "warning: cannot install$$need (no apt-get); browser and Spark tests will skip"; fi; \
+	fi
+
+$(DEMO)/study.yml: $(STAMP)
+	$(BIN)/cjm demo --out $(DEMO)
+
+validate: $(DEMO)/study.yml
+	$(BIN)/cjm validate $(DEMO)/study.yml --quarter $(QUARTER)
+
+report: $(DEMO)/study.yml
+	$(BIN)/cjm report $(DEMO)/study.yml --quarter $(QUARTER) --out reports
+
+demo: validate report
+
+test: $(STAMP) system
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not spark and not browser and not slow"
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+notebooks-clean: $(STAMP)
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache reports/_staging

@@ -1,0 +1,125 @@
+"""The ``cjm`` command: demo, validate, report, schedule.
+
+Every user error (a :class:`~cjm_research.errors.CJMError`) is printed as one line on stderr and
+the command exits 1; tracebacks are kept for bugs, which are ours to fix.
+
+Examples
+--------
+.. code-block:: console
+
+    $ cjm demo --out data/demo
+    $ cjm validate data/demo/study.yml --quarter 2026Q3
+    $ cjm report data/demo/study.yml --quarter 2026Q3 --out reports
+    $ cjm schedule data/demo/study.yml --print-cron
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import CJMError
+
+
+def _cmd_demo(args) -> int:
+    from .demo import make_demo
+
+    study = make_demo(Path(args.out), seed=args.seed)
+    print(study)
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    import pandas as pd
+
+    from .quality import format_summary, quality_summary
+    from .study import load_study
+
+    base = load_study(args.study, quarter=args.quarter)
+    quarters = [base.quarter] if args.quarter else base.quarters
+    tables = []
+    for quarter in quarters:
+        table = quality_summary(base.for_quarter(quarter))
+        tables.append(table)
+        print(f"== {quarter} ==")
+        print(format_summary(table.drop(columns="quarter")))
+    summary = pd.concat(tables, ignore_index=True)
+    print(f"\n{base.config.name}: {len(quarters)} quarter(s) valid; "
+          f"{int((summary['action'] != 'read').sum())} finding(s) handled by the documented rules.")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from .reports import make_report
+
+    result = make_report(args.study, args.quarter, out=args.out, force=args.force,
+                         previous=args.previous, persona_spec=args.personas,
+                         future_state=args.future_state, min_cell_size=args.min_cell_size,
+                         language=args.language, timeout=args.timeout)
+    print(f"{result.status}: {result.html}")
+    return 0
+
+
+def _cmd_schedule(args) -> int:
+    from .schedule import cron_lines, run_schedule
+
+    if args.print_cron:
+        print(cron_lines(args.study, out=args.out, cron=args.cron))
+        return 0
+    run_schedule(args.study, out=args.out, once=args.once, cron=args.cron)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cjm", description="Customer journey mapping research toolkit.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write the synthetic demo study")
+    demo.add_argument("--out", default="data/demo", help="folder to write (default data/demo)")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.set_defaults(func=_cmd_demo)
+
+    validate = sub.add_parser("validate", help="load a study and print its data-quality summary")
+    validate.add_argument("study")
+    validate.add_argument("--quarter", help="one quarter (default: every quarter of the study)")
+    validate.set_defaults(func=_cmd_validate)
+
+    report = sub.add_parser("report", help="run the quarterly report notebooks with papermill")
+    report.add_argument("study")
+    report.add_argument("--quarter", required=True)
+    report.add_argument("--out", default="reports")
+    report.add_argument("--force", action="store_true", help="rebuild even if the inputs did not change")
+    report.add_argument("--previous", help="quarter to compare with (default: the one before)")
+    report.add_argument("--personas", help="persona spec YAML (default: fit with defaults)")
+    report.add_argument("--future-state", help="future-state YAML (default: the study's)")
+    report.add_argument("--min-cell-size", type=int)
+    report.add_argument("--language", choices=["en", "id"])
+    report.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell")
+    report.set_defaults(func=_cmd_report)
+
+    schedule = sub.add_parser("schedule", help="run the quarterly schedule in the foreground")
+    schedule.add_argument("study")
+    schedule.add_argument("--out", default="reports")
+    schedule.add_argument("--once", action="store_true", help="one catch-up pass, then exit")
+    schedule.add_argument("--print-cron", action="store_true", help="print crontab and systemd lines")
+    schedule.add_argument("--cron", default="0 6 1 1,4,7,10 *", help="cron expression of the ticks")
+    schedule.set_defaults(func=_cmd_schedule)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``cjm`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CJMError as exc:
+        print(f"cjm {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"cjm {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
