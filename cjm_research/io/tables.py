@@ -1,0 +1,481 @@
+"""Survey tables: CSV/TSV/TXT with sniffed delimiter and encoding, and Excel workbooks.
+
+Every reader in :mod:`cjm_research.io` opens files through :func:`open_bytes`, :func:`sniff_content`
+and :func:`decode_text`, so that a missing file, an empty file, a PNG renamed ``.csv`` or an
+unreadable encoding gives one :class:`~cjm_research.errors.DataError` that names the file, instead
+of a pandas or codec traceback.
+
+Cells are read as text first and typed afterwards (:func:`infer_types`), because pandas' own
+inference turns long integer ids into floats and reads ``04-09-2012`` month-first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+# Leading bytes of formats people rename by mistake; the value says what the file really is.
+MAGIC = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document", b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls/.doc)",
+    b"$FL2": "spss", b"$FL3": "spss", b"PAR1": "a Parquet file", b"\x1f\x8b": "a gzip archive",
+    b"SQLite format": "an SQLite database",
+}
+
+
+def open_bytes(path, *, what: str = "data file") -> tuple[Path, bytes]:
+    """Read a whole file as bytes, refusing missing, directory and empty files.
+
+    Examples
+    --------
+    >>> open_bytes("no/such.csv")
+    Traceback (most recent call last):
+    ...
+    cjm_research.errors.DataError: no/such.csv: file not found (expected a data file).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: file not found (expected a {what}).")
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not a {what}.")
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError(f"{path}: the file is empty ({len(data)} bytes); expected a {what}.")
+    return path, data
+
+
+def sniff_content(data: bytes) -> str:
+    """Name what the leading bytes say the file is: 'text', 'zip', 'spss' or a description.
+
+    Examples
+    --------
+    >>> sniff_content(b"a,b\\n1,2\\n"), sniff_content(b"\\x89PNG\\r\\n")
+    ('text', 'a PNG image')
+    """
+    for magic, kind in MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with BOM, e.g. Excel's "Unicode text"
+    return "binary data" if b"\x00" in data[:65536] else "text"
+
+
+def decode_text(data: bytes, path, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes, trying UTF-8 (with or without BOM), then cp1252, then Latin-1.
+
+    cp1252 comes before Latin-1 because Windows exports use its curly quotes and euro sign;
+    Latin-1 decodes anything, so junk is caught afterwards by its share of control characters.
+
+    Returns
+    -------
+    text, encoding : str, str
+
+    Examples
+    --------
+    >>> decode_text("Zoë".encode("latin-1"), "x.csv")
+    ('Zoë', 'cp1252')
+    """
+    if encoding is None and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    candidates = [encoding] if encoding else ["utf-8-sig", "cp1252", "latin-1"]
+    for name in candidates:
+        try:
+            text = data.decode(name)
+        except (UnicodeDecodeError, LookupError) as exc:
+            if encoding:
+                raise DataError(f"{path}: cannot decode the file as {encoding!r}: {exc}.") from None
+            continue
+        _check_not_junk(text, path)
+        return text.replace("\r\n", "\n").replace("\r", "\n"), name
+    raise DataError(f"{path}: cannot decode the file as UTF-8, cp1252 or Latin-1.")  # pragma: no cover
+
+
+def _check_not_junk(text: str, path) -> None:
+    # Random bytes decode as Latin-1 but are full of control characters; real text has almost none.
+    sample = text[:65536]
+    controls = sum(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in sample)
+    if controls > max(2, 0.005 * len(sample)):
+        raise DataError(f"{path}: looks like binary data, not text ({controls} control characters "
+                        f"in the first {len(sample)} characters).")
+
+
+def check_extension(path: Path, allowed: dict[str, str], *, reader: str) -> str:
+    """Return the reader kind for the file's extension or raise a DataError listing the allowed ones.
+
+    Examples
+    --------
+    >>> check_extension(Path("a.CSV"), {".csv": "csv"}, reader="read_survey")
+    'csv'
+    """
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        raise DataError(f"{path}: unsupported file extension {suffix or '(none)'!r}; {reader} reads "
+                        f"{', '.join(sorted(allowed))}.")
+    return allowed[suffix]
+
+
+# ---------------------------------------------------------------- delimited text -> grid of cells
+
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}
+SAMPLE = 65536
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter (comma, semicolon, tab, pipe) that splits the first rows most consistently.
+
+    Rows are split with the csv module, so quoted cells holding delimiters or line breaks (Qualtrics'
+    question text) do not confuse the count.
+
+    Examples
+    --------
+    >>> sniff_delimiter("a;b;c\\n1;2,5;3\\n")
+    ';'
+    """
+    best, best_score = ",", (False, 0.0, 0)
+    for delim in DELIMITERS:
+        widths = [len(row) for row in _first_records(text[:SAMPLE], delim)]
+        if not widths:
+            continue
+        mode = max(set(widths), key=widths.count)
+        score = (mode > 1, widths.count(mode) / len(widths), mode)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _first_records(sample: str, delim: str, limit: int = 50) -> list[list[str]]:
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(sample), delimiter=delim):
+            if row:
+                rows.append(row)
+            if len(rows) > limit:
+                return rows[:limit]
+    except csv.Error:
+        return []
+    # the last record of a sample cut at SAMPLE characters may be truncated
+    return rows[:-1] if len(sample) == SAMPLE and len(rows) > 1 else rows
+
+
+def read_grid(text: str, delimiter: str, path, **options) -> pd.DataFrame:
+    """Split delimited text into a frame of text cells, header rows included (``header=None``).
+
+    Examples
+    --------
+    >>> read_grid("a,b\\n1,2\\n", ",", "x.csv").shape
+    (2, 2)
+    """
+    try:
+        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, **options)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file has no rows.") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        how = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+        raise DataError(f"{path}: cannot split the rows on {how}: {exc}".rstrip(". \n") + ".") from None
+    except TypeError as exc:
+        raise DataError(f"{path}: invalid reader option: {exc}.") from None
+
+
+def frame_from_grid(grid: pd.DataFrame, path, notes: list, *, header_rows: int = 1,
+                    names=None, labels=None) -> pd.DataFrame:
+    """Turn a grid into a frame: header row(s) become unique column names, the rest are the rows.
+
+    ``names`` overrides the first row as column ids and ``labels`` (one text per column) becomes
+    ``attrs["descriptions"]``. Nameless columns that are entirely empty (trailing delimiters) are
+    dropped and repeated ids made unique, both reported in ``notes``.
+    """
+    names = pd.Series(list(grid.iloc[0] if names is None else names), dtype=object)
+    data = grid.iloc[header_rows:].reset_index(drop=True)
+    data.columns = range(data.shape[1])
+    blank = (names.isna() | (names.astype(str).str.strip() == "")).to_numpy() & data.isna().all().to_numpy()
+    if blank.any():
+        notes.append(f"dropped {int(blank.sum())} empty column(s) without a name (trailing delimiters)")
+    data, names = data.loc[:, ~blank], names[~blank]
+    data.columns = unique_names(names, notes)
+    if data.empty:
+        raise DataError(f"{path}: has header row(s) but no data rows.")
+    if labels is not None:
+        texts = pd.Series(list(labels), dtype=object)[~blank]
+        data.attrs["descriptions"] = {c: str(t).strip() for c, t in zip(data.columns, texts)
+                                      if isinstance(t, str) and t.strip()}
+    return data
+
+
+def unique_names(names, notes: list) -> list[str]:
+    """Column names made unique (``Q5``, ``Q5_2``), each renaming reported in ``notes``.
+
+    Examples
+    --------
+    >>> notes = []
+    >>> unique_names(["Q5", "Q5", None], notes), notes
+    (['Q5', 'Q5_2', 'column_3'], ["repeated column id 'Q5' renamed Q5_2"])
+    """
+    out: list[str] = []
+    for i, name in enumerate(names):
+        name = str(name).strip() if isinstance(name, str) and name.strip() else f"column_{i + 1}"
+        new, k = name, 1
+        while new in out:
+            k += 1
+            new = f"{name}_{k}"
+        if new != name:
+            notes.append(f"repeated column id {name!r} renamed {new}")
+        out.append(new)
+    return out
+
+
+# ---------------------------------------------------------------- typing text cells
+
+INTEGER = r"[+-]?\d+"
+ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+DMY_DATE = r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})"
+DMY_TIME = r"(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+BOOLEANS = {"true": True, "false": False}
+
+
+def infer_types(frame: pd.DataFrame, *, id_columns=(), dayfirst=None, decimal_comma=False,
+                notes: list, source=None) -> pd.DataFrame:
+    """Type the text columns of ``frame``: integers, floats, dates, booleans; ids stay text.
+
+    A column stays text when it is named in ``id_columns`` or when it holds integers with leading
+    zeros or beyond 2**53 (a float cannot hold them exactly). ``dd-mm-yyyy`` dates are read
+    day-first when a day above 12 shows it (or ``dayfirst`` says so), each decision noted.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["0012", "0013"], "n": ["1", "2"]}, dtype=str)
+    >>> infer_types(df, notes=[]).dtypes.astype(str).tolist()
+    ['str', 'int64']
+    """
+    missing = [c for c in id_columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{source}: id column(s) {missing} not found; the file has columns "
+                        f"{list(frame.columns)}.")
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = _type_column(out[col], col, col in id_columns, dayfirst, decimal_comma, notes)
+    return out
+
+
+def _type_column(s: pd.Series, name, is_id, dayfirst, decimal_comma, notes) -> pd.Series:
+    text = s.astype("str").str.strip()
+    text = text.mask(text == "")
+    values = text.dropna()
+    if is_id or values.empty:
+        return text
+    if values.str.fullmatch(INTEGER).all():
+        return _integers(text, values, name, notes)
+    for convert in (_numbers, _iso_dates, _dmy_dates, _booleans):
+        typed = convert(text, values, name=name, dayfirst=dayfirst, decimal_comma=decimal_comma, notes=notes)
+        if typed is not None:
+            return typed
+    return s
+
+
+def _integers(text, values, name, notes) -> pd.Series:
+    if values.str.fullmatch(r"[+-]?0\d+").any():
+        notes.append(f"kept {name!r} as text: integer ids with leading zeros")
+        return text
+    if values.map(lambda v: abs(int(v)) > 2**53).any():
+        notes.append(f"kept {name!r} as text: integers beyond 2**53 would lose digits as floats")
+        return text
+    numbers = pd.Series([None if pd.isna(v) else int(v) for v in text], index=text.index, dtype="Int64")
+    return numbers if numbers.isna().any() else numbers.astype("int64")
+
+
+def _numbers(text, values, *, name, decimal_comma, notes, **_) -> pd.Series | None:
+    if decimal_comma and values.str.fullmatch(r"[+-]?\d+(?:,\d+)?").all() and values.str.contains(",").any():
+        notes.append(f"read decimal commas in {name!r}")
+        text, values = text.str.replace(",", "."), values.str.replace(",", ".")
+    if pd.to_numeric(values, errors="coerce").notna().all():
+        return pd.to_numeric(text).astype("float64")
+    return None
+
+
+def _iso_dates(text, values, *, name, **_) -> pd.Series | None:
+    if not values.str.fullmatch(ISO_DATE).all():
+        return None
+    for utc in (False, True):  # mixed UTC offsets only parse as UTC
+        try:
+            return pd.to_datetime(text, format="ISO8601", utc=utc)
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def _dmy_dates(text, values, *, name, dayfirst, notes, **_) -> pd.Series | None:
+    if not values.str.fullmatch(DMY_DATE + DMY_TIME).all():
+        return None
+    parts = values.str.extract(DMY_DATE)
+    first, sep, second = parts[0].astype(int), parts[1].iloc[0], parts[2].astype(int)
+    if (parts[1] != sep).any() or ((first > 12).any() and (second > 12).any()):
+        return None
+    if dayfirst is None and not (first > 12).any() and not (second > 12).any():
+        notes.append(f"dates in {name!r} are ambiguous (no day above 12); assumed day-first")
+    day_first = (first > 12).any() or (not (second > 12).any() if dayfirst is None else dayfirst)
+    form = f"%d{sep}%m{sep}%Y" if day_first else f"%m{sep}%d{sep}%Y"
+    has_time = values.str.contains(":").any()
+    try:
+        parsed = pd.to_datetime(text, format="mixed" if has_time else form, dayfirst=day_first)
+    except (ValueError, TypeError):
+        notes.append(f"kept {name!r} as text: not valid {form} dates")
+        return None
+    notes.append(f"parsed {name!r} as {form.replace('%d', 'dd').replace('%m', 'mm').replace('%Y', 'yyyy')}")
+    return parsed
+
+
+def _booleans(text, values, **_) -> pd.Series | None:
+    lower = values.str.lower()
+    if not lower.isin(BOOLEANS.keys()).all():
+        return None
+    return text.str.lower().map(BOOLEANS).astype("boolean")
+
+
+# ---------------------------------------------------------------- Excel
+
+def read_excel_grid(path: Path, sheet=None, **options) -> pd.DataFrame:
+    """Read one sheet of an .xlsx workbook as a grid of text cells (header rows included).
+
+    Cells are turned to text (whole numbers without ``.0``, dates in ISO form) so that Excel files
+    go through the same typing rules as CSV files.
+    """
+    names = _sheet_names(path)
+    if sheet is None:
+        sheet = names[0]
+    elif isinstance(sheet, int) and not 0 <= sheet < len(names) or not isinstance(sheet, int) and sheet not in names:
+        raise DataError(f"{path}: no sheet {sheet!r}; the workbook has sheets {names}.")
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl", **options)
+    except TypeError as exc:
+        raise DataError(f"{path}: invalid reader option: {exc}.") from None
+    raw = raw.dropna(how="all")
+    if raw.empty:
+        raise DataError(f"{path}: sheet {sheet!r} is empty.")
+    return raw.map(_cell_text).astype("str")
+
+
+def _sheet_names(path: Path) -> list[str]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for damaged files
+        raise DataError(f"{path}: not a readable Excel (.xlsx) workbook: {exc}.") from None
+    names = list(book.sheetnames)
+    book.close()
+    return names
+
+
+def _cell_text(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------- read_survey
+
+SURVEY_EXTENSIONS = {".csv": "text", ".tsv": "text", ".txt": "text", ".tab": "text", ".dat": "text",
+                     ".xlsx": "excel", ".xlsm": "excel", ".sav": "spss", ".zsav": "spss"}
+CONTENT_KINDS = {"zip": "excel", "spss": "spss", "text": "text"}
+
+
+def read_survey(path, *, id_columns=None, sheet=None, delimiter=None, encoding=None, dayfirst=None,
+                qualtrics=None, **options) -> pd.DataFrame:
+    """Read a survey file (one row per respondent) from CSV/TSV, Excel, SPSS or a Qualtrics export.
+
+    The format comes from the file's content and extension. Text files have their delimiter
+    (comma, semicolon, tab, pipe) and encoding (UTF-8 with or without BOM, cp1252/Latin-1)
+    sniffed; Qualtrics exports are detected by their header rows.
+
+    Parameters
+    ----------
+    path : str or Path
+    id_columns : list of str, optional
+        Columns read as exact text (respondent and customer ids). Integer columns with leading
+        zeros or values beyond 2**53 are always kept as text.
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    delimiter, encoding : str, optional
+        Override the sniffed values of a text file.
+    dayfirst : bool, optional
+        How to read ambiguous ``dd-mm-yyyy`` dates; by default a day above 12 decides, else day-first.
+    qualtrics : bool, optional
+        Force (True) or disable (False) the Qualtrics rules; by default they are detected.
+    **options
+        Passed to the underlying parser (``pandas.read_csv``, ``pandas.read_excel`` or
+        ``pyreadstat.read_sav``).
+
+    Returns
+    -------
+    DataFrame
+        With ``attrs`` ``source``, ``reader`` (csv, excel, spss, qualtrics), ``descriptions``
+        (column -> question text or variable label), ``reader_notes`` (what the reader decided) and,
+        by reader, ``encoding``, ``delimiter``, ``value_labels`` or ``multiselect``.
+
+    Examples
+    --------
+    >>> import cjm_research as cjm
+    >>> df = cjm.read_survey("survey.csv", id_columns=["respondent_id"])   # doctest: +SKIP
+    >>> df.attrs["reader_notes"]                                          # doctest: +SKIP
+    ["parsed 'Dt_Customer' as dd-mm-yyyy"]
+    """
+    path, data = open_bytes(path, what="survey file")
+    kind, notes = _survey_kind(path, data), []
+    if kind == "spss":
+        from .spss import read_spss
+
+        frame = read_spss(path, notes=notes, **options)
+    elif kind == "excel":
+        frame = _table_frame(read_excel_grid(path, sheet, **options), path, notes, qualtrics, reader="excel")
+    else:
+        text, used = decode_text(data, path, encoding)
+        delimiter = delimiter or sniff_delimiter(text)
+        frame = _table_frame(read_grid(text, delimiter, path, **options), path, notes, qualtrics, reader="csv")
+        frame.attrs.update(encoding=used, delimiter=delimiter)
+    typed = infer_types(frame, id_columns=list(id_columns or []), dayfirst=dayfirst, notes=notes,
+                        decimal_comma=frame.attrs.get("delimiter", ",") != ",", source=path)
+    typed.attrs = {**frame.attrs, "source": str(path), "reader_notes": notes}
+    typed.attrs.setdefault("descriptions", {})
+    return typed
+
+
+def _survey_kind(path: Path, data: bytes) -> str:
+    by_name = check_extension(path, SURVEY_EXTENSIONS, reader="read_survey")
+    content = sniff_content(data)
+    if content not in CONTENT_KINDS:
+        raise DataError(f"{path}: the file is {content}, not a survey table (expected {by_name} content).")
+    by_content = CONTENT_KINDS[content]
+    if by_name == "spss" or by_content == "spss":
+        return "spss"  # pyreadstat gives the precise message when a .sav is damaged
+    if by_name == "excel" and by_content == "text":
+        raise DataError(f"{path}: is a text file, not an Excel workbook; rename it to .csv.")
+    return by_content
+
+
+def _table_frame(grid, path, notes, qualtrics, *, reader) -> pd.DataFrame:
+    from .qualtrics import qualtrics_frame, qualtrics_header_rows
+
+    rows = qualtrics_header_rows(grid) if qualtrics is not False else 0
+    if qualtrics and not rows:
+        raise DataError(f"{path}: qualtrics=True but the header rows are not those of a Qualtrics export.")
+    if rows:
+        frame = qualtrics_frame(grid, path, notes, header_rows=rows)
+        frame.attrs["reader"] = "qualtrics"
+        return frame
+    frame = frame_from_grid(grid, path, notes)
+    frame.attrs["reader"] = reader
+    return frame
