@@ -262,7 +262,9 @@ def infer_types(frame: pd.DataFrame, *, id_columns=(), dayfirst=None, decimal_co
                         f"{list(frame.columns)}.")
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+        if col in id_columns and not pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(_cell_text, na_action="ignore").astype("str")  # SPSS ids are floats
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             out[col] = _type_column(out[col], col, col in id_columns, dayfirst, decimal_comma, notes)
     return out
 
@@ -349,13 +351,14 @@ def read_excel_grid(path: Path, sheet=None, **options) -> pd.DataFrame:
     Cells are turned to text (whole numbers without ``.0``, dates in ISO form) so that Excel files
     go through the same typing rules as CSV files.
     """
-    names = _sheet_names(path)
+    content = path.read_bytes()  # openpyxl refuses a workbook whose name does not end in .xlsx
+    names = _sheet_names(path, content)
     if sheet is None:
         sheet = names[0]
     elif isinstance(sheet, int) and not 0 <= sheet < len(names) or not isinstance(sheet, int) and sheet not in names:
         raise DataError(f"{path}: no sheet {sheet!r}; the workbook has sheets {names}.")
     try:
-        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl", **options)
+        raw = pd.read_excel(io.BytesIO(content), sheet_name=sheet, header=None, dtype=object, engine="openpyxl", **options)
     except TypeError as exc:
         raise DataError(f"{path}: invalid reader option: {exc}.") from None
     raw = raw.dropna(how="all")
@@ -364,11 +367,11 @@ def read_excel_grid(path: Path, sheet=None, **options) -> pd.DataFrame:
     return raw.map(_cell_text).astype("str")
 
 
-def _sheet_names(path: Path) -> list[str]:
+def _sheet_names(path: Path, content: bytes) -> list[str]:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for damaged files
         raise DataError(f"{path}: not a readable Excel (.xlsx) workbook: {exc}.") from None
     names = list(book.sheetnames)
