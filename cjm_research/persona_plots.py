@@ -1,0 +1,79 @@
+"""Figures of a fitted :class:`~cjm_research.personas.PersonaModel`; each takes ``ax=`` and returns it."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from sklearn.decomposition import PCA
+
+from .persona_stability import DISSOLVED, STABLE
+
+
+def plot_scores(model, ax=None):
+    """Silhouette per k (left) and BIC or Calinski-Harabasz (right), the chosen k marked."""
+    ax = ax or plt.gca()
+    s = model.scores_
+    sns.lineplot(data=s, x="k", y="silhouette", marker="o", ax=ax, color="#2e86c1", label="silhouette")
+    other = "bic" if model.method == "gmm" else "calinski_harabasz"
+    if len(s) > 1 and s[other].notna().any():
+        twin = ax.twinx()
+        sns.lineplot(data=s, x="k", y=other, marker="s", ax=twin, color="#7f8c8d", label=other.replace("_", "-"))
+        twin.legend(loc="lower right", frameon=False)
+    ax.axvline(model.n_clusters_, color="#c0392b", ls="--", lw=1)
+    ax.set_title(model.choice_, fontsize=9, loc="left")
+    ax.legend(loc="upper right", frameon=False)
+    return ax
+
+
+def projection(model, *, max_points: int = 3000) -> pd.DataFrame:
+    """First two principal components of a seeded sample of respondents, with persona names."""
+    rng = np.random.default_rng(model.random_state)
+    n = len(model.X_)
+    rows = np.sort(rng.choice(n, max_points, replace=False)) if n > max_points else np.arange(n)
+    pca = PCA(2, random_state=model.random_state).fit(model.X_[rows])
+    xy = pca.transform(model.X_[rows])
+    names = np.array(model.names_, dtype=object)
+    return pd.DataFrame({"pc1": xy[:, 0], "pc2": xy[:, 1], "persona": names[model.labels_[rows]]})
+
+
+def plot_projection(model, ax=None, *, max_points: int = 3000):
+    """Respondents on the first two principal components, coloured by persona."""
+    ax = ax or plt.gca()
+    data = projection(model, max_points=max_points)
+    sns.scatterplot(data=data, x="pc1", y="pc2", hue="persona", hue_order=model.names_, s=10,
+                    alpha=0.6, linewidth=0, ax=ax)
+    ax.legend(fontsize=7, frameon=False, loc="best")
+    ax.set_title(f"PCA projection ({len(data):,} respondents shown)", fontsize=9, loc="left")
+    return ax
+
+
+def plot_profile(model, ax=None, *, max_columns: int = 30):
+    """Heatmap of standardised differences from all respondents, persona by feature."""
+    ax = ax or plt.gca()
+    t = model.feature_table()
+    t = t.assign(column=np.where(t["kind"] == "categorical", t["feature"] + "=" + t["level"].astype(str), t["feature"]))
+    grid = t.pivot_table(index="name", columns="column", values="effect", sort=False).reindex(model.names_)
+    strongest = grid.abs().max().sort_values(ascending=False).index[:max_columns]
+    grid = grid[[c for c in grid.columns if c in set(strongest)]]
+    sns.heatmap(grid, center=0, cmap="vlag", vmin=-2, vmax=2, annot=grid.shape[1] <= 16, fmt=".1f",
+                cbar_kws={"label": "standardised difference"}, ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return ax
+
+
+def plot_stability(model, ax=None):
+    """Mean bootstrap Jaccard per persona, with Hennig's 0.75 (stable) and 0.5 (dissolved) lines."""
+    ax = ax or plt.gca()
+    s = model.stability()
+    sns.barplot(data=s, y="name", x="jaccard", hue="reading", dodge=False, ax=ax,
+                palette={"stable": "#27ae60", "doubtful": "#f39c12", "dissolved": "#c0392b"})
+    ax.axvline(STABLE, color="#27ae60", ls="--", lw=1)
+    ax.axvline(DISSOLVED, color="#c0392b", ls="--", lw=1)
+    ax.set_xlim(0, 1)
+    ax.set_ylabel("")
+    ax.set_title(f"Bootstrap Jaccard ({s.attrs['n_boot']} resamples); overall ARI {s.attrs['ari']:.2f}",
+                 fontsize=9, loc="left")
+    return ax
