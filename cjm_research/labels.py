@@ -1,0 +1,139 @@
+"""Headings, labels and captions of the quarterly report in English and Bahasa Indonesia.
+
+The report notebook never writes a heading or a caption itself: it asks :func:`t` for the text in
+the report's language, so switching ``language="id"`` translates the whole report. Captions can
+hold ``{placeholders}`` filled from keyword arguments.
+
+Examples
+--------
+>>> t("personas", "id")
+'Persona'
+>>> t("caption_kpi", "en", min_cell_size=5)[:22]
+'Estimates with 95% con'
+"""
+
+from __future__ import annotations
+
+from .errors import ParameterError, check_choice, preview
+
+LANGUAGES = ("en", "id")
+
+LABELS: dict[str, dict[str, str]] = {
+    # report and section headings
+    "report_title": {"en": "Quarterly customer journey report: {study}, {quarter}",
+                     "id": "Laporan perjalanan pelanggan triwulanan: {study}, {quarter}"},
+    "executive_summary": {"en": "Executive summary", "id": "Ringkasan eksekutif"},
+    "personas": {"en": "Personas", "id": "Persona"},
+    "current_state": {"en": "Current-state journey map", "id": "Peta perjalanan kondisi saat ini"},
+    "blueprint": {"en": "Service blueprint", "id": "Cetak biru layanan"},
+    "kpis": {"en": "Key metrics", "id": "Metrik utama"},
+    "pain_points": {"en": "Top pain points", "id": "Titik masalah utama"},
+    "future_state": {"en": "Future-state gap and priorities", "id": "Kesenjangan kondisi masa depan dan prioritas"},
+    "day_in_the_life": {"en": "A day in the life", "id": "Sehari dalam kehidupan"},
+    "funnel": {"en": "Funnel and abandonment", "id": "Corong dan pengabaian"},
+    "data_quality": {"en": "Appendix: data quality", "id": "Lampiran: kualitas data"},
+    "methods": {"en": "Appendix: methods and metric definitions", "id": "Lampiran: metode dan definisi metrik"},
+    "persona_heading": {"en": "Persona: {persona}", "id": "Persona: {persona}"},
+    # captions
+    "caption_summary": {
+        "en": "Changes from {previous} to {quarter} that are significant after adjustment for multiple "
+              "tests (adjusted p < {alpha}); everything else held steady.",
+        "id": "Perubahan dari {previous} ke {quarter} yang signifikan setelah penyesuaian untuk uji "
+              "berganda (p disesuaikan < {alpha}); selebihnya stabil."},
+    "no_changes": {"en": "No significant change from {previous} to {quarter}.",
+                   "id": "Tidak ada perubahan signifikan dari {previous} ke {quarter}."},
+    "no_previous": {"en": "No previous quarter to compare with.",
+                    "id": "Tidak ada triwulan sebelumnya untuk dibandingkan."},
+    "caption_personas": {
+        "en": "Personas found by clustering {n} survey respondents; size is the share of respondents, "
+              "stability the mean Jaccard similarity of each persona across bootstrap refits (0..1).",
+        "id": "Persona ditemukan dengan pengelompokan {n} responden survei; ukuran adalah porsi "
+              "responden, stabilitas adalah rata-rata kemiripan Jaccard tiap persona pada pemasangan "
+              "ulang bootstrap (0..1)."},
+    "caption_kpi": {
+        "en": "Estimates with 95% confidence intervals and n; cells with fewer than {min_cell_size} "
+              "respondents are masked.",
+        "id": "Estimasi dengan interval kepercayaan 95% dan n; sel dengan kurang dari {min_cell_size} "
+              "responden disembunyikan."},
+    "caption_qoq": {
+        "en": "Quarter-over-quarter change from {previous} to {quarter}; p-values adjusted for multiple "
+              "tests (Holm).",
+        "id": "Perubahan antar triwulan dari {previous} ke {quarter}; nilai p disesuaikan untuk uji "
+              "berganda (Holm)."},
+    "caption_pain_points": {
+        "en": "Pain points ranked by how many interview excerpts and low ratings mention them; quotes "
+              "are redacted (e-mail addresses, phone numbers, card numbers and names removed).",
+        "id": "Titik masalah diurutkan menurut banyaknya kutipan wawancara dan nilai rendah yang "
+              "menyebutnya; kutipan disamarkan (alamat e-mail, nomor telepon, nomor kartu dan nama "
+              "dihapus)."},
+    "caption_map": {
+        "en": "Current-state map of {persona}: each number carries its n and 95% interval; cells under "
+              "{min_cell_size} respondents are masked.",
+        "id": "Peta kondisi saat ini untuk {persona}: tiap angka disertai n dan interval 95%; sel di "
+              "bawah {min_cell_size} responden disembunyikan."},
+    "caption_future": {"en": "Gap between the current state and the targets of {name}, by stage.",
+                       "id": "Kesenjangan antara kondisi saat ini dan target {name}, per tahap."},
+    "caption_priority": {"en": "Opportunities by impact and effort (1..5): high impact, low effort first.",
+                         "id": "Peluang menurut dampak dan upaya (1..5): dampak tinggi, upaya rendah lebih dulu."},
+    "caption_funnel": {"en": "Customers reaching each step in order, with the share lost at each step.",
+                       "id": "Pelanggan yang mencapai tiap langkah secara berurutan, dengan porsi yang hilang di tiap langkah."},
+    "caption_day": {"en": "When and through which channels each persona meets the brand across a day.",
+                    "id": "Kapan dan melalui kanal apa tiap persona bertemu merek sepanjang hari."},
+    "caption_quality": {"en": "Findings handled by the documented data rules, per file and column.",
+                        "id": "Temuan yang ditangani oleh aturan data terdokumentasi, per berkas dan kolom."},
+    "caption_methods": {"en": "Every metric in this report and its definition.",
+                        "id": "Setiap metrik dalam laporan ini beserta definisinya."},
+    "not_available": {"en": "Not available for this study: {reason}",
+                      "id": "Tidak tersedia untuk studi ini: {reason}"},
+    "generated": {"en": "Generated {when} from {study}, quarter {quarter}.",
+                  "id": "Dibuat {when} dari {study}, triwulan {quarter}."},
+    # table column labels
+    "col_quarter": {"en": "Quarter", "id": "Triwulan"},
+    "col_persona": {"en": "Persona", "id": "Persona"},
+    "col_stage": {"en": "Stage", "id": "Tahap"},
+    "col_metric": {"en": "Metric", "id": "Metrik"},
+    "col_estimate": {"en": "Estimate", "id": "Estimasi"},
+    "col_interval": {"en": "95% interval", "id": "Interval 95%"},
+    "col_n": {"en": "n", "id": "n"},
+    "col_change": {"en": "Change", "id": "Perubahan"},
+    "col_p_adj": {"en": "Adjusted p", "id": "p disesuaikan"},
+    "col_definition": {"en": "Definition", "id": "Definisi"},
+    "col_size": {"en": "Size", "id": "Ukuran"},
+    "col_share": {"en": "Share", "id": "Porsi"},
+    "col_stability": {"en": "Stability", "id": "Stabilitas"},
+    "col_pain_point": {"en": "Pain point", "id": "Titik masalah"},
+    "col_mentions": {"en": "Mentions", "id": "Sebutan"},
+    "col_quote": {"en": "Quote", "id": "Kutipan"},
+    "col_status": {"en": "Status", "id": "Status"},
+    "masked": {"en": "masked (n < {min_cell_size})", "id": "disembunyikan (n < {min_cell_size})"},
+}
+
+
+def t(key: str, language: str = "en", **values) -> str:
+    """The text of ``key`` in ``language`` (``en`` or ``id``), with ``{placeholders}`` filled.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`LABELS`.
+    language : {"en", "id"}
+        English or Bahasa Indonesia.
+    **values
+        Values for the placeholders of the text.
+
+    Examples
+    --------
+    >>> t("kpis", "en"), t("kpis", "id")
+    ('Key metrics', 'Metrik utama')
+    >>> t("no_changes", "en", previous="2026Q2", quarter="2026Q3")
+    'No significant change from 2026Q2 to 2026Q3.'
+    """
+    check_choice("language", language, LANGUAGES)
+    if key not in LABELS:
+        raise ParameterError(f"The label {key!r} is not defined; known labels include "
+                             f"{preview(sorted(LABELS), limit=8)}.")
+    text = LABELS[key][language]
+    try:
+        return text.format(**values) if values or "{" in text else text
+    except KeyError as exc:
+        raise ParameterError(f"The label {key!r} needs a value for {exc.args[0]!r}.") from None
