@@ -1,0 +1,400 @@
+"""Figures of the journey maps: map, service blueprint, day in the life, gaps, priorities.
+
+Every function takes tidy frames (or a :class:`~cjm_research.journey.JourneyMap`), keyword-only
+options and ``ax=None``, draws with matplotlib/seaborn and returns the Axes. Without ``ax`` a figure
+of a readable size is made; sizes grow with the number of stages so labels stay legible in a
+report.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.patches import Rectangle
+
+from .errors import ParameterError, check_choice
+
+STATUS_COLOURS = {"met": "#2a9d8f", "within reach": "#e9c46a", "gap": "#e76f51"}
+PAIN_COLOUR = "#c0392b"
+LANE_TITLES = {
+    "touchpoints": "Touchpoints\n(% use, % satisfied)", "channels": "Channels\n(% of customers)",
+    "process": "Process\n(top paths)", "emotion": "Emotion\n(-1..1, 95% CI)",
+    "pain_points": "Pain points\n(evidence 0-100)", "metrics": "Metrics\n(95% CI)",
+    "opportunities": "Opportunities", "internal_actors": "Internal actors",
+    "internal_channels": "Internal channels", "internal_process": "Internal process",
+    "internal_pain_points": "Internal pain points",
+}
+MAP_LANES = ("touchpoints", "channels", "process", "emotion", "pain_points", "metrics", "opportunities")
+METRIC_LABELS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "conversion_rate": "Conversion",
+                 "repurchase_rate": "Repurchase", "emotion": "Emotion"}
+
+
+def _new_ax(ax, figsize):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _unpack(jm):
+    """(tidy table, stage order, label function) from a JourneyMap or a tidy DataFrame."""
+    if isinstance(jm, pd.DataFrame):
+        table = jm
+        stages = list(dict.fromkeys(table["stage"].dropna()))
+        return table, stages, lambda i: str(i).replace("_", " ")
+    fw = jm.framework
+    return jm.table(), fw.stages, fw.label
+
+
+def _fmt(value, digits=0) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+# --------------------------------------------------------------------------- journey map
+
+def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str) -> list[str]:
+    """Short lines for one persona x stage x lane cell."""
+    if rows.empty:
+        return []
+    rows = rows.sort_values("rank", kind="stable", na_position="last")
+    if lane == "touchpoints":
+        wide = rows.pivot_table(index="item", columns="source", values="value", aggfunc="first", dropna=False)
+        wide = wide.sort_values(wide.columns[-1], ascending=False) if "usage" not in wide else wide.sort_values("usage", ascending=False)
+        return [f"{label(i)}: {_fmt(r.get('usage', r.iloc[-1]))}% / {_fmt(r.get('rating', np.nan))}%"
+                for i, r in wide.head(top + 1).iterrows()]
+    if lane == "channels":
+        rows = rows.sort_values("value", ascending=False)
+        return [f"{label(r.item)} {_fmt(r.value)}%" for r in rows.head(top + 1).itertuples()]
+    if lane == "metrics":
+        return [f"{METRIC_LABELS.get(r.item, r.item)} {min_n if r.masked else _fmt(r.value, 1 if r.item == 'ces' else 0)}"
+                + ("" if r.masked or pd.isna(r.ci_low) else f" [{_fmt(r.ci_low, 1 if r.item == 'ces' else 0)}-"
+                   f"{_fmt(r.ci_high, 1 if r.item == 'ces' else 0)}]") for r in rows.itertuples()]
+    if lane == "pain_points":
+        return [f"{int(r.rank)}. {label(r.item)} ({min_n if r.masked else _fmt(r.value)})"
+                for r in rows.head(top).itertuples()]
+    if lane == "process":
+        return [f"{_fmt(r.value)}% {r.item}" for r in rows.head(top).itertuples()]
+    if lane == "opportunities":
+        return [str(r.item) for r in rows.head(top).itertuples()]
+    return [str(r.item) for r in rows.head(top + 1).itertuples()]
+
+
+def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, width: int | None = None,
+                min_cell_size: int = 5):
+    """The current-state journey map: stages as columns, lanes as swimlanes, an emotion curve.
+
+    Text lanes show one persona (``persona``, default the first); the emotion lane draws every
+    persona's curve with its 95% interval band (the chosen persona in bold) and marks the stage's
+    top pain point with a red triangle sized by its evidence score.
+
+    Parameters
+    ----------
+    jm : JourneyMap or DataFrame
+        The map, or its tidy table.
+    persona : str, optional
+    lanes : sequence of str
+        Lanes to draw, top to bottom (``emotion`` draws the curve).
+    top : int
+        Items per cell.
+    width : int, optional
+        Characters per text line (default from the figure width).
+
+    Examples
+    --------
+    >>> ax = journey_map(jm, persona="Value seekers")     # doctest: +SKIP
+    """
+    table, stages, label = _unpack(jm)
+    personas = list(dict.fromkeys(table["persona"].dropna()))
+    persona = personas[0] if persona is None else persona
+    check_choice("persona", persona, personas)
+    heights = [2.6 if lane == "emotion" else 1.0 for lane in lanes]
+    ax = _new_ax(ax, (2.0 + 2.9 * len(stages), 1.0 + 1.15 * sum(heights)))
+    width = width or 30
+    mine = table[table["persona"] == persona]
+    top_y = 0.0
+    for lane, h in zip(lanes, heights):
+        ax.add_patch(Rectangle((-1.3, top_y), len(stages) + 1.3, h, facecolor="#f4f4f4" if lanes.index(lane) % 2 else "white",
+                               edgecolor="#cccccc", lw=0.6, zorder=0))
+        ax.text(-1.25, top_y + h / 2, LANE_TITLES.get(lane, lane), va="center", ha="left", fontsize=9, weight="bold")
+        if lane == "emotion":
+            _emotion_lane(ax, table, stages, persona, personas, top_y, h)
+        else:
+            for x, stage in enumerate(stages):
+                lines = _cell_lines(mine[(mine["stage"] == stage) & (mine["lane"] == lane)], lane, label, top,
+                                    f"n<{min_cell_size}")
+                text = "\n".join(textwrap.shorten(line, width, placeholder="...") for line in lines)
+                ax.text(x + 0.05, top_y + 0.08, text, va="top", ha="left", fontsize=7.5, linespacing=1.25)
+        top_y += h
+    for x, stage in enumerate(stages):
+        ax.text(x + 0.5, -0.12, label(stage), ha="center", va="bottom", fontsize=11, weight="bold")
+        ax.axvline(x, color="#bbbbbb", lw=0.6, zorder=1)
+    ax.set_xlim(-1.3, len(stages))
+    ax.set_ylim(top_y, -0.45)
+    ax.set_axis_off()
+    ax.set_title(f"Current-state journey map: {persona}", fontsize=12, loc="left", pad=14)
+    return ax
+
+
+def _emotion_lane(ax, table, stages, persona, personas, y0, h):
+    """Emotion curves in a band of the map: -1 at the bottom, +1 at the top of the lane."""
+    def y(v):
+        return y0 + h * (1 - (np.asarray(v, dtype=float) + 1) / 2 * 0.84 - 0.08)
+
+    ax.plot([0, len(stages)], [y(0), y(0)], color="#999999", lw=0.6, ls="--", zorder=1)
+    ax.text(len(stages) - 0.02, y(0), "neutral", fontsize=7, ha="right", va="bottom", color="#777777")
+    emo = table[(table["lane"] == "emotion") & (table["item"] == "combined")]
+    palette = dict(zip(personas, sns.color_palette("tab10", len(personas))))
+    xs = np.arange(len(stages)) + 0.5
+    for p in personas:
+        cur = emo[emo["persona"] == p].set_index("stage").reindex(stages)
+        v = cur["value"].astype(float)
+        bold = p == persona
+        ax.fill_between(xs, y(cur["ci_low"].astype(float)), y(cur["ci_high"].astype(float)),
+                        color=palette[p], alpha=0.25 if bold else 0.08, lw=0, zorder=2)
+        ax.plot(xs, y(v), marker="o", color=palette[p], lw=2.4 if bold else 1.0,
+                alpha=1 if bold else 0.6, zorder=3, label=p)
+    pains = table[(table["lane"] == "pain_points") & (table["persona"] == persona) & (table["rank"] == 1)]
+    cur = emo[emo["persona"] == persona].set_index("stage")
+    for x, stage in zip(xs, stages):
+        hit = pains[pains["stage"] == stage]
+        if hit.empty or stage not in cur.index or pd.isna(cur.loc[stage, "value"]):
+            continue
+        score = float(hit["value"].fillna(0).iloc[0])
+        ax.scatter([x], [y(cur.loc[stage, "value"]) + 0.28], marker="v", s=40 + 6 * score,
+                   color=PAIN_COLOUR, zorder=4)
+        ax.text(x + 0.1, y(cur.loc[stage, "value"]) + 0.3, str(hit["item"].iloc[0]).replace("_", " "),
+                color=PAIN_COLOUR, fontsize=7, va="center")
+    if len(personas) > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1 - (y0 + h) / ax.get_ylim()[0] if False else 1.0),
+                  fontsize=7, ncol=min(len(personas), 4), frameon=False, title="Emotion by persona",
+                  title_fontsize=7)
+
+
+# --------------------------------------------------------------------------- service blueprint
+
+BLUEPRINT_ROWS = ("customer_actions", "frontstage", "backstage", "support", "internal_pain_points")
+BLUEPRINT_TITLES = {"customer_actions": "Customer actions", "frontstage": "Frontstage\n(touchpoints, channel)",
+                    "backstage": "Backstage\n(actors, steps)", "support": "Support processes\n(systems, tools)",
+                    "internal_pain_points": "Internal pain points"}
+BLUEPRINT_LINES = {1: "line of interaction", 2: "line of visibility", 3: "line of internal interaction"}
+
+
+def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6):
+    """The service blueprint: frontstage over backstage with the three lines.
+
+    Parameters
+    ----------
+    bp : DataFrame
+        From :func:`cjm_research.blueprint`: ``stage, row, item`` (rows customer_actions,
+        frontstage, backstage, support, internal_pain_points) and optional ``stage_label``.
+
+    Examples
+    --------
+    >>> ax = blueprint(cjm.blueprint(jm))                 # doctest: +SKIP
+    """
+    stages = list(dict.fromkeys(bp["stage"]))
+    labels = dict(zip(bp["stage"], bp.get("stage_label", bp["stage"])))
+    ax = _new_ax(ax, (2.0 + 3.1 * len(stages), 8.5))
+    for r, row in enumerate(BLUEPRINT_ROWS):
+        ax.add_patch(Rectangle((-1.3, r), len(stages) + 1.3, 1, facecolor="#f4f4f4" if r % 2 else "white",
+                               edgecolor="none", zorder=0))
+        ax.text(-1.25, r + 0.5, BLUEPRINT_TITLES[row], va="center", fontsize=9, weight="bold")
+        for x, stage in enumerate(stages):
+            items = bp[(bp["stage"] == stage) & (bp["row"] == row)]["item"].astype(str).tolist()
+            extra = len(items) - max_items
+            lines = [textwrap.fill(i, width, initial_indent="- ", subsequent_indent="  ") for i in items[:max_items]]
+            lines += [f"(+{extra} more)"] if extra > 0 else []
+            ax.text(x + 0.05, r + 0.07, "\n".join(lines), va="top", fontsize=8.5,
+                    color=PAIN_COLOUR if row == "internal_pain_points" else "black", linespacing=1.2)
+    for y, name in BLUEPRINT_LINES.items():
+        ax.plot([-1.3, len(stages)], [y, y], color="#1d3557", lw=1.6, ls=(0, (6, 3)), zorder=3)
+        ax.text(len(stages) - 0.02, y - 0.02, name, ha="right", va="bottom", fontsize=8, color="#1d3557",
+                style="italic", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    for x, stage in enumerate(stages):
+        ax.text(x + 0.5, -0.1, labels[stage], ha="center", va="bottom", fontsize=11, weight="bold")
+        ax.axvline(x, color="#bbbbbb", lw=0.6, zorder=1)
+    ax.set_xlim(-1.3, len(stages))
+    ax.set_ylim(len(BLUEPRINT_ROWS), -0.4)
+    ax.set_axis_off()
+    ax.set_title("Service blueprint", fontsize=12, loc="left", pad=14)
+    return ax
+
+
+# --------------------------------------------------------------------------- day in the life
+
+def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "share"):
+    """Hour of day x channel (or touchpoint) intensity, one block of rows per persona.
+
+    Parameters
+    ----------
+    dil : DataFrame
+        From :func:`cjm_research.day_in_the_life`: ``persona, hour``, a channel or touchpoint
+        column, ``share`` and ``events``.
+    persona : str or list of str, optional
+        Personas to show (default all).
+    value : {"share", "events"}
+        ``share`` (of the persona's events) compares personas of different size.
+
+    Examples
+    --------
+    >>> ax = day_in_the_life(cjm.day_in_the_life(study, personas=model))   # doctest: +SKIP
+    """
+    check_choice("value", value, ["share", "events"])
+    by = "channel" if "channel" in dil.columns else "touchpoint"
+    if persona is not None:
+        wanted = [persona] if isinstance(persona, str) else list(persona)
+        check_choice("persona", wanted[0], list(dil["persona"].unique()))
+        dil = dil[dil["persona"].isin(wanted)]
+    grid = dil.pivot_table(index=["persona", by], columns="hour", values=value, aggfunc="sum", fill_value=0)
+    grid = grid.reindex(columns=range(24), fill_value=0)
+    if value == "share":
+        grid = grid * 100
+    ax = _new_ax(ax, (12, 1.2 + 0.28 * len(grid)))
+    sns.heatmap(grid, ax=ax, cmap="rocket_r", cbar_kws={"label": "% of the persona's events" if value == "share"
+                                                         else "events", "shrink": 0.8}, linewidths=0.2)
+    ax.set_yticks(np.arange(len(grid)) + 0.5)
+    ax.set_yticklabels([f"{p} · {c}" for p, c in grid.index], fontsize=8)
+    ax.set_xlabel("hour of day")
+    ax.set_ylabel("")
+    personas = grid.index.get_level_values(0)
+    for i in np.flatnonzero(personas[1:] != personas[:-1]) + 1:
+        ax.axhline(i, color="white", lw=3)
+    ax.set_title("Day in the life: when and where each persona meets the brand", loc="left", fontsize=11)
+    return ax
+
+
+# --------------------------------------------------------------------------- future state
+
+def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None):
+    """Where each stage stands against its future-state target, metric by metric.
+
+    Each row is a stage and metric; positions are on the metric's own range scaled to 0..1 (so NPS,
+    CSAT and CES share an axis): the dot is today's estimate with its 95% interval, the diamond the
+    target, coloured by status.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        From :func:`cjm_research.compare`.
+
+    Examples
+    --------
+    >>> ax = gap_chart(cjm.compare(jm, fs))               # doctest: +SKIP
+    """
+    from .future import METRIC_RANGES
+
+    frame = gaps if persona is None else gaps[gaps["persona"] == persona]
+    if frame.empty:
+        raise ParameterError("gap_chart needs at least one stage with a target; the comparison is empty.")
+    frame = frame.reset_index(drop=True)
+    multi = frame["persona"].nunique() > 1
+    ax = _new_ax(ax, (10, 1.2 + 0.42 * len(frame)))
+
+    def pos(metric, v):
+        low, high, _ = METRIC_RANGES[metric]
+        return (np.asarray(v, dtype=float) - low) / (high - low)
+
+    for i, r in frame.iterrows():
+        colour = STATUS_COLOURS.get(r["status"], "grey")
+        cur, tgt = pos(r["metric"], r["current"]), pos(r["metric"], r["target"])
+        ax.plot([pos(r["metric"], r["ci_low"]), pos(r["metric"], r["ci_high"])], [i, i], color=colour, lw=3, alpha=0.5)
+        ax.annotate("", xy=(tgt, i), xytext=(cur, i), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
+        ax.scatter([cur], [i], color=colour, s=45, zorder=3)
+        ax.scatter([tgt], [i], marker="D", facecolor="white", edgecolor=colour, s=50, zorder=3)
+        digits = 1 if r["metric"] in ("ces", "emotion") else 0
+        ax.text(1.02, i, f"{_fmt(r['current'], digits)} -> {_fmt(r['target'], digits)}  ({r['status']})",
+                va="center", fontsize=8, transform=ax.get_yaxis_transform())
+    ax.set_yticks(range(len(frame)))
+    ax.set_yticklabels([(f"{r.persona} · " if multi else "") + f"{r.stage} · {METRIC_LABELS.get(r.metric, r.metric)}"
+                        for r in frame.itertuples()], fontsize=8)
+    ax.set_ylim(len(frame) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("position on the metric's range (0 = worst end, 1 = best end; CES reversed)")
+    ax.grid(axis="x", alpha=0.3)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=s) for s, c in STATUS_COLOURS.items()]
+    handles.append(plt.Line2D([], [], marker="D", ls="", markerfacecolor="white", color="grey", label="target"))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, fontsize=8, frameon=False)
+    ax.set_title("Future-state gaps: today (95% CI) vs target", loc="left", fontsize=11, pad=22)
+    return ax
+
+
+def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 28):
+    """Opportunity priority matrix: effort (x) against impact (y), bubbles sized by evidence.
+
+    Parameters
+    ----------
+    opps : DataFrame
+        From :func:`cjm_research.rank_opportunities`: ``title, impact, effort, evidence``
+        (``evidence`` optional).
+
+    Examples
+    --------
+    >>> ax = priority_matrix(cjm.journey.rank_opportunities(jm, fs))   # doctest: +SKIP
+    """
+    ax = _new_ax(ax, (8.5, 7))
+    evidence = opps["evidence"].fillna(0).astype(float) if "evidence" in opps else pd.Series(0.0, index=opps.index)
+    # Opportunities often share integer scores: spread ties around the point so labels stay apart.
+    key = opps["effort"].astype(str) + "/" + opps["impact"].astype(str)
+    k = key.groupby(key).cumcount().to_numpy()
+    angle = k * 2.2
+    dx, dy = np.where(k > 0, 0.18 * np.cos(angle), 0), np.where(k > 0, 0.18 * np.sin(angle), 0)
+    x, y = opps["effort"].to_numpy(float) + dx, opps["impact"].to_numpy(float) + dy
+    ax.axvspan(0.5, 3, ymin=0.5, ymax=1, color=STATUS_COLOURS["met"], alpha=0.08)
+    ax.scatter(x, y, s=80 + 12 * evidence.to_numpy(), color="#457b9d", alpha=0.7, edgecolor="white", zorder=3)
+    for xi, yi, title in zip(x, y, opps["title"]):
+        ax.annotate(textwrap.fill(str(title), label_width), (xi, yi), xytext=(8, 6), textcoords="offset points",
+                    fontsize=8, zorder=4)
+    ax.axhline(3, color="grey", lw=0.8, ls="--")
+    ax.axvline(3, color="grey", lw=0.8, ls="--")
+    for tx, ty, name in ((1.0, 5.4, "quick wins"), (4.0, 5.4, "major projects"), (1.0, 0.65, "fill-ins"),
+                         (4.0, 0.65, "thankless tasks")):
+        ax.text(tx, ty, name, fontsize=9, color="#555555", style="italic")
+    ax.set_xlim(0.5, 5.9)
+    ax.set_ylim(0.5, 5.6)
+    ax.set_xlabel("effort (1 = low, 5 = high)")
+    ax.set_ylabel("impact (1 = low, 5 = high)")
+    ax.set_title("Opportunity priority matrix (bubble size = evidence)", loc="left", fontsize=11)
+    return ax
+
+
+def emotion_overlay(current, future=None, *, persona=None, ax=None):
+    """As-is emotion curves (with 95% bands) and the to-be targets of the future state.
+
+    Parameters
+    ----------
+    current : JourneyMap or DataFrame
+        A map or its ``emotion()`` frame (``persona, stage, value, ci_low, ci_high``).
+    future : FutureState, optional
+        Draws its per-stage emotion targets as a dashed line.
+
+    Examples
+    --------
+    >>> ax = emotion_overlay(jm, fs)                      # doctest: +SKIP
+    """
+    emo = current.emotion() if hasattr(current, "emotion") else current
+    stages = current.stages if hasattr(current, "stages") else list(dict.fromkeys(emo["stage"]))
+    label = current.framework.label if hasattr(current, "framework") else (lambda s: s)
+    personas = list(dict.fromkeys(emo["persona"]))
+    if persona is not None:
+        check_choice("persona", persona, personas)
+        personas = [persona]
+    ax = _new_ax(ax, (2.0 + 1.8 * len(stages), 4.8))
+    xs = np.arange(len(stages))
+    for p, colour in zip(personas, sns.color_palette("tab10", len(personas))):
+        cur = emo[emo["persona"] == p].set_index("stage").reindex(stages)
+        ax.fill_between(xs, cur["ci_low"].astype(float), cur["ci_high"].astype(float), color=colour, alpha=0.15, lw=0)
+        ax.plot(xs, cur["value"].astype(float), marker="o", color=colour, label=f"as-is: {p}")
+    if future is not None:
+        targets = future.targets()
+        targets = targets[targets["metric"] == "emotion"].set_index("stage")["target"].reindex(stages)
+        ax.plot(xs, targets.astype(float), marker="D", ls="--", color="black", label="to-be target")
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.set_xticks(xs, [label(s) for s in stages])
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_ylabel("emotion (-1..1)")
+    ax.legend(fontsize=8, loc="best", frameon=False)
+    ax.set_title("Emotion: as-is (95% band) and to-be", loc="left", fontsize=11)
+    return ax
