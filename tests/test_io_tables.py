@@ -107,6 +107,17 @@ def test_mixed_utc_offsets_become_utc(tmp_path):
     assert df["t"].dt.hour.tolist() == [9, 8]
 
 
+def test_trailing_delimiters_in_data_rows_only(tmp_path):
+    df = cjm.read_survey(write(tmp_path, "t.csv", "a;b\n1;x;\n2;y;;\n"))
+    assert df.shape == (2, 2) and df["b"].tolist() == ["x", "y"]
+    assert any("trailing delimiters" in n for n in df.attrs["reader_notes"])
+
+
+def test_unknown_reader_option_is_a_parameter_error(tmp_path):
+    with pytest.raises(cjm.ParameterError, match="invalid reader option"):
+        cjm.read_survey(write(tmp_path, "o.csv", "a\n1\n"), bogus=1)
+
+
 def test_repeated_column_ids_renamed_and_reported(tmp_path):
     df = cjm.read_survey(write(tmp_path, "dup.csv", "Q5,Q5,Q6\n1,2,3\n"))
     assert list(df.columns) == ["Q5", "Q5_2", "Q6"]
@@ -160,7 +171,7 @@ BAD_FILES = {
     "broken.xlsx": (b"PK\x03\x04garbage", "not a readable Excel"),
     "broken.sav": (b"$FL2" + bytes(300), "pyreadstat cannot read"),
     "text.sav": (b"a,b\n1,2\n", "pyreadstat cannot read"),
-    "ragged.csv": (b"a,b\n1,2\n3,4,5,6\n", "cannot split the rows"),
+    "ragged.csv": (b"a,b\n1,2\n3,4,5,6\n", "line.s. 3 have more cells than the 2 column names"),
 }
 
 

@@ -69,6 +69,16 @@ def test_names_only_the_questioner_is_the_interviewer(tmp_path):
     assert forced.set_index("speaker")["role"].to_dict() == {"Sarah": "participant", "Tom": "interviewer"}
 
 
+def test_bracketed_times_parenthesised_names_and_bullets(tmp_path):
+    text = ("- [00:00:05] Interviewer (Anna): What went wrong?\n"
+            "* Participant A (00:00:09): The courier never came.\n"
+            "+ **Moderator:** Thanks.\n")
+    df = cjm.read_transcript(write(tmp_path, "b.md", text))
+    assert df["speaker"].tolist() == ["Interviewer (Anna)", "Participant A", "Moderator"]
+    assert df["role"].tolist() == ["interviewer", "participant", "interviewer"]
+    assert df["text"].tolist() == ["What went wrong?", "The courier never came.", "Thanks."]
+
+
 def test_a_single_date_line_is_not_a_speaker(tmp_path):
     text = "Date: 2024-05-01\nInterviewer: Hello?\nRespondent: Hi.\n"
     df = cjm.read_transcript(write(tmp_path, "d.txt", text))

@@ -99,8 +99,11 @@ def split_multiselect(series: pd.Series, sep: str = ",") -> pd.DataFrame:
 
     Examples
     --------
-    >>> split_multiselect(pd.Series(["a,b", "b", None], name="Q3")).astype(str).values.tolist()
-    [['True', 'True'], ['False', 'True'], ['<NA>', '<NA>']]
+    >>> split_multiselect(pd.Series(["a,b", "b", None], name="Q3"))
+        Q3_a  Q3_b
+    0   True  True
+    1  False  True
+    2   <NA>  <NA>
     """
     text = series.astype("str")
     tidy = text.str.split(sep).map(lambda parts: sep.join(p.strip() for p in parts if p.strip()),

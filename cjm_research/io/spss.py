@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, preview
+from ..errors import DataError, ParameterError, preview
 
 
 def read_spss(path: Path, *, notes: list, **options) -> pd.DataFrame:
@@ -29,7 +29,7 @@ def read_spss(path: Path, *, notes: list, **options) -> pd.DataFrame:
     try:
         frame, meta = pyreadstat.read_sav(str(path), **options)
     except TypeError as exc:
-        raise DataError(f"{path}: invalid reader option: {exc}.") from None
+        raise ParameterError(f"invalid reader option for {path}: {exc}.") from None
     except Exception as exc:  # pyreadstat raises its own ReadstatError/PyreadstatError and OSError
         raise DataError(f"{path}: pyreadstat cannot read this SPSS file: {exc}.") from None
     if frame.empty:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, ParameterError
 
 # Leading bytes of formats people rename by mistake; the value says what the file really is.
 MAGIC = {
@@ -170,20 +170,43 @@ def _first_records(sample: str, delim: str, limit: int = 50) -> list[list[str]]:
 def read_grid(text: str, delimiter: str, path, **options) -> pd.DataFrame:
     """Split delimited text into a frame of text cells, header rows included (``header=None``).
 
+    Rows longer than the header are accepted when the extra cells are empty (trailing delimiters,
+    common in spreadsheet exports); extra cells with content are an error naming the rows.
+
     Examples
     --------
-    >>> read_grid("a,b\\n1,2\\n", ",", "x.csv").shape
+    >>> read_grid("a,b\\n1,2,\\n", ",", "x.csv").shape
     (2, 2)
     """
+    try:
+        return _parse(text, delimiter, path, final=False, **options)
+    except pd.errors.ParserError:
+        width = max(len(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+        grid = _parse(text, delimiter, path, final=True, names=range(width), **options)
+    named = grid.iloc[0].last_valid_index()
+    header_width = grid.shape[1] if named is None else named + 1
+    extra = grid.iloc[:, header_width:].notna().any(axis=1)
+    if extra.any():
+        rows = ", ".join(str(i + 1) for i in extra[extra].index[:5])
+        raise DataError(f"{path}: line(s) {rows} have more cells than the {header_width} column names "
+                        f"(split on {DELIMITER_NAMES.get(delimiter, repr(delimiter))}).")
+    return grid  # the empty extra columns are dropped, and reported, by frame_from_grid
+
+
+def _parse(text: str, delimiter: str, path, *, final: bool, **options) -> pd.DataFrame:
+    how = DELIMITER_NAMES.get(delimiter, repr(delimiter))
     try:
         return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file has no rows.") from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        how = DELIMITER_NAMES.get(delimiter, repr(delimiter))
-        raise DataError(f"{path}: cannot split the rows on {how}: {exc}".rstrip(". \n") + ".") from None
+    except pd.errors.ParserError as exc:
+        if not final:
+            raise  # read_grid retries with as many columns as the widest row
+        raise DataError(f"{path}: cannot split the rows on {how}: {str(exc).strip()}") from None
+    except ValueError as exc:
+        raise DataError(f"{path}: cannot split the rows on {how}: {exc}") from None
     except TypeError as exc:
-        raise DataError(f"{path}: invalid reader option: {exc}.") from None
+        raise ParameterError(f"invalid reader option for {path}: {exc}.") from None
 
 
 def frame_from_grid(grid: pd.DataFrame, path, notes: list, *, header_rows: int = 1,
@@ -360,7 +383,7 @@ def read_excel_grid(path: Path, sheet=None, **options) -> pd.DataFrame:
     try:
         raw = pd.read_excel(io.BytesIO(content), sheet_name=sheet, header=None, dtype=object, engine="openpyxl", **options)
     except TypeError as exc:
-        raise DataError(f"{path}: invalid reader option: {exc}.") from None
+        raise ParameterError(f"invalid reader option for {path}: {exc}.") from None
     raw = raw.dropna(how="all")
     if raw.empty:
         raise DataError(f"{path}: sheet {sheet!r} is empty.")

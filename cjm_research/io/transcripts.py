@@ -34,7 +34,7 @@ ROLE_WORDS = {
 NOT_NAMES = {"note", "notes", "yeah", "yes", "no", "ok", "okay", "so", "well", "example", "date",
              "time", "location", "title", "subject", "duration", "source", "edit", "update", "ps"}
 TIME = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?"
-LABEL = r"(?P<label>[^\W\d_][\w'’.\- ]{0,40}?)"
+LABEL = r"(?P<label>[^\W\d_][\w'’.\-() ]{0,40}?)"
 LABELLED_LINE = re.compile(rf"^\s*(?:{TIME}\s*)?{LABEL}\s*(?:{TIME})?\s*:\s*(?P<text>.*)$")
 LABEL_ALONE = re.compile(rf"^\s*{LABEL}\s*(?P<time>{TIME})?\s*$")
 CUE_TIMING = re.compile(r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})")
@@ -96,19 +96,24 @@ def role_of(label: str) -> str | None:
 
     Examples
     --------
-    >>> role_of("Interviewer1 "), role_of("Participant 3"), role_of("Anna")
-    ('interviewer', 'participant', None)
+    >>> role_of("Interviewer1 "), role_of("Participant A"), role_of("Interviewer (Anna)"), role_of("Anna")
+    ('interviewer', 'participant', 'interviewer', None)
     """
-    base = re.sub(r"[\s\d#.]+$", "", label.strip().lower())
-    return ROLE_WORDS.get(base)
+    return ROLE_WORDS.get(_base(label))
+
+
+def _base(label: str) -> str:
+    # "Interviewer (Anna)", "Participant A", "Interviewer2 2", "P3" -> the role word alone
+    text = re.sub(r"\(.*?\)", "", label).strip()
+    return re.sub(r"(?:\s+[A-Z]|[\s#.]*\d+)*[\s.]*$", "", text).lower()
 
 
 def _is_keyword(label: str) -> bool:
-    return re.sub(r"[\s\d#.]+$", "", label.strip().lower()) in ROLE_WORDS
+    return _base(label) in ROLE_WORDS
 
 
 def _is_name(label: str) -> bool:
-    words = label.split()
+    words = re.sub(r"\(.*?\)", "", label).split()
     return (1 <= len(words) <= 3 and all(w[0].isupper() for w in words)
             and label.strip().lower() not in NOT_NAMES)
 
@@ -116,7 +121,7 @@ def _is_name(label: str) -> bool:
 def _clean_markdown(line: str) -> str | None:
     if re.match(r"^\s*(#|---+\s*$|\*\*\*+\s*$)", line):
         return None  # headings and rules are not speech
-    return re.sub(r"^\s*>\s?", "", line).replace("**", "").replace("__", "")
+    return re.sub(r"^\s*(?:>\s?|[-+*]\s+)", "", line).replace("**", "").replace("__", "")
 
 
 def text_segments(text: str, kind: str, notes: list) -> list[Segment]:
