@@ -188,3 +188,32 @@ def test_bad_input_gives_one_data_error_naming_the_file(tmp_path, name):
 def test_file_not_found(tmp_path):
     with pytest.raises(DataError, match=r"nope\.csv: file not found"):
         cjm.read_survey(tmp_path / "nope.csv")
+
+
+def test_utf16_text_with_bom(tmp_path):
+    df = cjm.read_survey(write(tmp_path, "u16.txt", "name\tscore\nZoë\t4\n", "utf-16"))
+    assert df["name"].tolist() == ["Zoë"] and df["score"].tolist() == [4]
+
+
+def test_excel_header_only_is_an_error(tmp_path):
+    path = tmp_path / "h.xlsx"
+    pd.DataFrame(columns=["id", "nps"]).to_excel(path, index=False)
+    with pytest.raises(DataError, match=r"h\.xlsx: has header row\(s\) but no data rows"):
+        cjm.read_survey(path)
+
+
+def test_zsav_compressed_spss(tmp_path):
+    import pyreadstat
+
+    path = tmp_path / "s.zsav"
+    pyreadstat.write_sav(pd.DataFrame({"sex": [1.0, 2.0]}), str(path), compress=True,
+                         variable_value_labels={"sex": {1: "m", 2: "f"}})
+    assert cjm.read_survey(path)["sex"].tolist() == ["m", "f"]
+
+
+def test_load_event_frame_is_exported_lazily():
+    from cjm_research import io
+
+    raw = pd.DataFrame({"c": ["1"], "t": ["2024-01-01T00:00:00Z"], "e": ["purchase"]})
+    frame = io.load_event_frame(raw, customer="c", timestamp="t", event="e")
+    assert frame["customer"].tolist() == ["1"] and str(frame["timestamp"].dt.tz) == "UTC"
