@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,10 @@ MAGIC = {
     b"$FL2": "spss", b"$FL3": "spss", b"PAR1": "a Parquet file", b"\x1f\x8b": "a gzip archive",
     b"SQLite format": "an SQLite database",
 }
+
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # Unicode category Cc less \t\n\r\f
+SAMPLE = 65536
 
 
 def open_bytes(path, *, what: str = "data file") -> tuple[Path, bytes]:
@@ -101,8 +104,8 @@ def decode_text(data: bytes, path, encoding: str | None = None) -> tuple[str, st
 
 def _check_not_junk(text: str, path) -> None:
     # Random bytes decode as Latin-1 but are full of control characters; real text has almost none.
-    sample = text[:65536]
-    controls = sum(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in sample)
+    sample = text[:SAMPLE]
+    controls = len(CONTROL_CHARS.findall(sample))
     if controls > max(2, 0.005 * len(sample)):
         raise DataError(f"{path}: looks like binary data, not text ({controls} control characters "
                         f"in the first {len(sample)} characters).")
@@ -127,7 +130,6 @@ def check_extension(path: Path, allowed: dict[str, str], *, reader: str) -> str:
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}
-SAMPLE = 65536
 
 
 def sniff_delimiter(text: str) -> str:
@@ -171,12 +173,13 @@ def read_grid(text: str, delimiter: str, path, **options) -> pd.DataFrame:
     """Split delimited text into a frame of text cells, header rows included (``header=None``).
 
     Rows longer than the header are accepted when the extra cells are empty (trailing delimiters,
-    common in spreadsheet exports); extra cells with content are an error naming the rows.
+    common in spreadsheet exports); extra cells with content are an error naming the rows. The empty extra columns stay
+    in the grid, for :func:`frame_from_grid` to drop and report.
 
     Examples
     --------
     >>> read_grid("a,b\\n1,2,\\n", ",", "x.csv").shape
-    (2, 2)
+    (2, 3)
     """
     try:
         return _parse(text, delimiter, path, final=False, **options)
@@ -284,62 +287,76 @@ def infer_types(frame: pd.DataFrame, *, id_columns=(), dayfirst=None, decimal_co
         raise DataError(f"{source}: id column(s) {missing} not found; the file has columns "
                         f"{list(frame.columns)}.")
     out = frame.copy()
+    out.attrs = {}  # pandas deep-copies attrs on every column operation; put them back at the end
     for col in out.columns:
         if col in id_columns and not pd.api.types.is_string_dtype(out[col].dtype):
             out[col] = out[col].map(_cell_text, na_action="ignore").astype("str")  # SPSS ids are floats
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             out[col] = _type_column(out[col], col, col in id_columns, dayfirst, decimal_comma, notes)
+    out.attrs = dict(frame.attrs)
     return out
 
 
 def _type_column(s: pd.Series, name, is_id, dayfirst, decimal_comma, notes) -> pd.Series:
     text = s.astype("str").str.strip()
     text = text.mask(text == "")
-    values = text.dropna()
-    if is_id or values.empty:
+    if is_id:
+        return text
+    # type the distinct values once, then spread them back: surveys repeat few values many times
+    codes, uniques = pd.factorize(text)
+    values = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+    if values.empty:
         return text
     if values.str.fullmatch(INTEGER).all():
-        return _integers(text, values, name, notes)
+        typed = _integers(values, name, notes)
+        return text if typed is None else _expand(typed, codes, text.index)
     for convert in (_numbers, _iso_dates, _dmy_dates, _booleans):
-        typed = convert(text, values, name=name, dayfirst=dayfirst, decimal_comma=decimal_comma, notes=notes)
+        typed = convert(values, name=name, dayfirst=dayfirst, decimal_comma=decimal_comma, notes=notes)
         if typed is not None:
-            return typed
+            return _expand(typed, codes, text.index)
     return s
 
 
-def _integers(text, values, name, notes) -> pd.Series:
+def _expand(typed: pd.Series, codes: np.ndarray, index) -> pd.Series:
+    out = pd.Series(typed.array.take(codes, allow_fill=True), index=index)
+    if str(out.dtype) == "Int64" and not out.isna().any():
+        return out.astype("int64")
+    return out
+
+
+def _integers(values, name, notes) -> pd.Series | None:
     if values.str.fullmatch(r"[+-]?0\d+").any():
         notes.append(f"kept {name!r} as text: integer ids with leading zeros")
-        return text
-    if values.map(lambda v: abs(int(v)) > 2**53).any():
+        return None
+    long = values[values.str.len() >= 16]  # only 16+ characters can exceed 2**53
+    if any(abs(int(v)) > 2**53 for v in long):
         notes.append(f"kept {name!r} as text: integers beyond 2**53 would lose digits as floats")
-        return text
-    numbers = pd.Series([None if pd.isna(v) else int(v) for v in text], index=text.index, dtype="Int64")
-    return numbers if numbers.isna().any() else numbers.astype("int64")
+        return None
+    return pd.to_numeric(values).astype("Int64")  # exact: every value is within 2**53
 
 
-def _numbers(text, values, *, name, decimal_comma, notes, **_) -> pd.Series | None:
+def _numbers(values, *, name, decimal_comma, notes, **_) -> pd.Series | None:
     if decimal_comma and values.str.fullmatch(r"[+-]?\d+(?:,\d+)?").all() and values.str.contains(",").any():
         notes.append(f"read decimal commas in {name!r}")
-        text, values = text.str.replace(",", "."), values.str.replace(",", ".")
-    if pd.to_numeric(values, errors="coerce").notna().all():
-        return pd.to_numeric(text).astype("float64")
-    return None
+        values = values.str.replace(",", ".")
+    numbers = pd.to_numeric(values, errors="coerce")
+    return numbers.astype("float64") if numbers.notna().all() else None
 
 
-def _iso_dates(text, values, *, name, **_) -> pd.Series | None:
-    if not values.str.fullmatch(ISO_DATE).all():
+def _iso_dates(values, **_) -> pd.Series | None:
+    if not values.iloc[:50].str.fullmatch(ISO_DATE).all() or not values.str.fullmatch(ISO_DATE).all():
         return None
     for utc in (False, True):  # mixed UTC offsets only parse as UTC
         try:
-            return pd.to_datetime(text, format="ISO8601", utc=utc)
+            return pd.to_datetime(values, format="ISO8601", utc=utc)
         except (ValueError, TypeError):
             continue
     return None
 
 
-def _dmy_dates(text, values, *, name, dayfirst, notes, **_) -> pd.Series | None:
-    if not values.str.fullmatch(DMY_DATE + DMY_TIME).all():
+def _dmy_dates(values, *, name, dayfirst, notes, **_) -> pd.Series | None:
+    if not values.iloc[:50].str.fullmatch(DMY_DATE + DMY_TIME).all() or \
+            not values.str.fullmatch(DMY_DATE + DMY_TIME).all():
         return None
     parts = values.str.extract(DMY_DATE)
     first, sep, second = parts[0].astype(int), parts[1].iloc[0], parts[2].astype(int)
@@ -349,9 +366,9 @@ def _dmy_dates(text, values, *, name, dayfirst, notes, **_) -> pd.Series | None:
         notes.append(f"dates in {name!r} are ambiguous (no day above 12); assumed day-first")
     day_first = (first > 12).any() or (not (second > 12).any() if dayfirst is None else dayfirst)
     form = f"%d{sep}%m{sep}%Y" if day_first else f"%m{sep}%d{sep}%Y"
-    has_time = values.str.contains(":").any()
     try:
-        parsed = pd.to_datetime(text, format="mixed" if has_time else form, dayfirst=day_first)
+        parsed = pd.to_datetime(values, format="mixed" if values.str.contains(":").any() else form,
+                                dayfirst=day_first)
     except (ValueError, TypeError):
         notes.append(f"kept {name!r} as text: not valid {form} dates")
         return None
@@ -359,11 +376,9 @@ def _dmy_dates(text, values, *, name, dayfirst, notes, **_) -> pd.Series | None:
     return parsed
 
 
-def _booleans(text, values, **_) -> pd.Series | None:
+def _booleans(values, **_) -> pd.Series | None:
     lower = values.str.lower()
-    if not lower.isin(BOOLEANS.keys()).all():
-        return None
-    return text.str.lower().map(BOOLEANS).astype("boolean")
+    return lower.map(BOOLEANS).astype("boolean") if lower.isin(BOOLEANS.keys()).all() else None
 
 
 # ---------------------------------------------------------------- Excel
