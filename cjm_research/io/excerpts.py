@@ -8,7 +8,6 @@ here: the study's quality step checks them against the journey framework.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
