@@ -297,9 +297,9 @@ def day_in_the_life(study, personas=None, *, by: str = "channel", timezone: str 
     return lanes.hourly_intensity(evidence, by=by, timezone=timezone)
 
 
-# Re-exported so `cjm.blueprint`, `cjm.FutureState`, `cjm.compare`, `cjm.compare_quarters` resolve here.
-from .blueprint import blueprint  # noqa: E402
-from .compare import compare, compare_quarters, rank_opportunities  # noqa: E402
+# Re-exported so (modules named differently from the functions, so a submodule never shadows them) `cjm.blueprint`, `cjm.FutureState`, `cjm.compare`, `cjm.compare_quarters` resolve here.
+from .service_blueprint import blueprint  # noqa: E402
+from .comparisons import compare, compare_quarters, rank_opportunities  # noqa: E402
 from .future import FutureState  # noqa: E402
 
 __all__ = ["JourneyMap", "current_state", "day_in_the_life", "blueprint", "FutureState", "compare",

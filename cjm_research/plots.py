@@ -70,13 +70,13 @@ def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str) -> l
         return [f"{label(r.item)} {_fmt(r.value)}%" for r in rows.head(top + 1).itertuples()]
     if lane == "metrics":
         return [f"{METRIC_LABELS.get(r.item, r.item)} {min_n if r.masked else _fmt(r.value, 1 if r.item == 'ces' else 0)}"
-                + ("" if r.masked or pd.isna(r.ci_low) else f" [{_fmt(r.ci_low, 1 if r.item == 'ces' else 0)}-"
+                + ("" if r.masked or pd.isna(r.ci_low) else f" [{_fmt(r.ci_low, 1 if r.item == 'ces' else 0)}, "
                    f"{_fmt(r.ci_high, 1 if r.item == 'ces' else 0)}]") for r in rows.itertuples()]
     if lane == "pain_points":
         return [f"{int(r.rank)}. {label(r.item)} ({min_n if r.masked else _fmt(r.value)})"
                 for r in rows.head(top).itertuples()]
     if lane == "process":
-        return [f"{_fmt(r.value)}% {r.item}" for r in rows.head(top).itertuples()]
+        return [f"{min_n if r.masked else _fmt(r.value) + '%'} {r.item}" for r in rows.head(top).itertuples()]
     if lane == "opportunities":
         return [str(r.item) for r in rows.head(top).itertuples()]
     return [str(r.item) for r in rows.head(top + 1).itertuples()]
@@ -111,14 +111,14 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, wid
     persona = personas[0] if persona is None else persona
     check_choice("persona", persona, personas)
     heights = [2.6 if lane == "emotion" else 1.0 for lane in lanes]
-    ax = _new_ax(ax, (2.0 + 2.9 * len(stages), 1.0 + 1.15 * sum(heights)))
-    width = width or 30
+    ax = _new_ax(ax, (2.2 + 3.4 * len(stages), 1.4 + 1.15 * sum(heights)))
+    width = width or 40
     mine = table[table["persona"] == persona]
     top_y = 0.0
     for lane, h in zip(lanes, heights):
         ax.add_patch(Rectangle((-1.3, top_y), len(stages) + 1.3, h, facecolor="#f4f4f4" if lanes.index(lane) % 2 else "white",
                                edgecolor="#cccccc", lw=0.6, zorder=0))
-        ax.text(-1.25, top_y + h / 2, LANE_TITLES.get(lane, lane), va="center", ha="left", fontsize=9, weight="bold")
+        ax.text(-1.25, top_y + h / 2, LANE_TITLES.get(lane, lane), va="center", ha="left", fontsize=10, weight="bold")
         if lane == "emotion":
             _emotion_lane(ax, table, stages, persona, personas, top_y, h)
         else:
@@ -126,7 +126,7 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, wid
                 lines = _cell_lines(mine[(mine["stage"] == stage) & (mine["lane"] == lane)], lane, label, top,
                                     f"n<{min_cell_size}")
                 text = "\n".join(textwrap.shorten(line, width, placeholder="...") for line in lines)
-                ax.text(x + 0.05, top_y + 0.08, text, va="top", ha="left", fontsize=7.5, linespacing=1.25)
+                ax.text(x + 0.04, top_y + 0.08, text, va="top", ha="left", fontsize=8.5, linespacing=1.25)
         top_y += h
     for x, stage in enumerate(stages):
         ax.text(x + 0.5, -0.12, label(stage), ha="center", va="bottom", fontsize=11, weight="bold")
@@ -143,8 +143,9 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h):
     def y(v):
         return y0 + h * (1 - (np.asarray(v, dtype=float) + 1) / 2 * 0.84 - 0.08)
 
-    ax.plot([0, len(stages)], [y(0), y(0)], color="#999999", lw=0.6, ls="--", zorder=1)
-    ax.text(len(stages) - 0.02, y(0), "neutral", fontsize=7, ha="right", va="bottom", color="#777777")
+    for level, name in ((1, "+1"), (0, "0 neutral"), (-1, "-1")):
+        ax.plot([0, len(stages)], [y(level), y(level)], color="#999999", lw=0.6, ls="--" if level == 0 else ":", zorder=1)
+        ax.text(0.03, y(level), name, fontsize=7.5, ha="left", va="bottom", color="#666666")
     emo = table[(table["lane"] == "emotion") & (table["item"] == "combined")]
     palette = dict(zip(personas, sns.color_palette("tab10", len(personas))))
     xs = np.arange(len(stages)) + 0.5
@@ -166,11 +167,12 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h):
         ax.scatter([x], [y(cur.loc[stage, "value"]) + 0.28], marker="v", s=40 + 6 * score,
                    color=PAIN_COLOUR, zorder=4)
         ax.text(x + 0.1, y(cur.loc[stage, "value"]) + 0.3, str(hit["item"].iloc[0]).replace("_", " "),
-                color=PAIN_COLOUR, fontsize=7, va="center")
+                color=PAIN_COLOUR, fontsize=8, va="center")
     if len(personas) > 1:
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1 - (y0 + h) / ax.get_ylim()[0] if False else 1.0),
-                  fontsize=7, ncol=min(len(personas), 4), frameon=False, title="Emotion by persona",
-                  title_fontsize=7)
+        # Below the map, where the long persona names cannot cover a lane or a stage header.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=2, frameon=False,
+                  title="Emotion curve by persona (bold: the persona of this map); red triangles: top pain point",
+                  title_fontsize=8.5)
 
 
 # --------------------------------------------------------------------------- service blueprint
@@ -321,7 +323,7 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None):
     return ax
 
 
-def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 28):
+def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 20):
     """Opportunity priority matrix: effort (x) against impact (y), bubbles sized by evidence.
 
     Parameters
@@ -334,7 +336,7 @@ def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 28):
     --------
     >>> ax = priority_matrix(cjm.journey.rank_opportunities(jm, fs))   # doctest: +SKIP
     """
-    ax = _new_ax(ax, (8.5, 7))
+    ax = _new_ax(ax, (9.5, 7.5))
     evidence = opps["evidence"].fillna(0).astype(float) if "evidence" in opps else pd.Series(0.0, index=opps.index)
     # Opportunities often share integer scores: spread ties around the point so labels stay apart.
     key = opps["effort"].astype(str) + "/" + opps["impact"].astype(str)
@@ -344,9 +346,10 @@ def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 28):
     x, y = opps["effort"].to_numpy(float) + dx, opps["impact"].to_numpy(float) + dy
     ax.axvspan(0.5, 3, ymin=0.5, ymax=1, color=STATUS_COLOURS["met"], alpha=0.08)
     ax.scatter(x, y, s=80 + 12 * evidence.to_numpy(), color="#457b9d", alpha=0.7, edgecolor="white", zorder=3)
-    for xi, yi, title in zip(x, y, opps["title"]):
-        ax.annotate(textwrap.fill(str(title), label_width), (xi, yi), xytext=(8, 6), textcoords="offset points",
-                    fontsize=8, zorder=4)
+    ranks = opps["rank"].astype(int).astype(str) + ". " if "rank" in opps else pd.Series("", index=opps.index)
+    for xi, yi, title in zip(x, y, ranks + opps["title"].astype(str)):
+        ax.annotate(textwrap.fill(title, label_width), (xi, yi), xytext=(9, 4), textcoords="offset points",
+                    fontsize=8.5, zorder=4, va="bottom")
     ax.axhline(3, color="grey", lw=0.8, ls="--")
     ax.axvline(3, color="grey", lw=0.8, ls="--")
     for tx, ty, name in ((1.0, 5.4, "quick wins"), (4.0, 5.4, "major projects"), (1.0, 0.65, "fill-ins"),

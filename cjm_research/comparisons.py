@@ -128,38 +128,46 @@ def rank_opportunities(current, future, *, persona=None) -> pd.DataFrame:
 QUARTER_COLUMNS = ["stage", "persona", "metric", "earlier", "later", "change", "ci_low", "ci_high",
                    "p_value", "p_raw", "mde", "n_earlier", "n_later", "significant", "direction"]
 _LOWER_IS_BETTER = {"ces"}
+JOURNEY = "(journey)"  # the stage label of journey-level metrics and persona drift
 
 
-def _as_map(source, personas):
-    from .journey import JourneyMap, current_state
+class _Quarter:
+    """What a quarter comparison needs: survey answers with a persona, the columns and framework."""
 
-    if isinstance(source, JourneyMap):
-        if source.study is None:
-            raise ParameterError("compare_quarters needs maps made by current_state (they keep the study "
-                                 "to test respondent-level data); this JourneyMap has no study.")
-        return source
-    return current_state(source, personas, progress=False)
+    def __init__(self, source, personas):
+        from .journey import JourneyMap
+        from .lanes import persona_assignment
+
+        if isinstance(source, JourneyMap):
+            if source.study is None or source.assignment is None:
+                raise ParameterError("compare_quarters needs maps made by current_state (they keep the "
+                                     "study to test respondent-level data); this JourneyMap has none.")
+            study, assignment, self.min_cell_size = source.study, source.assignment, source.min_cell_size
+        else:
+            study, self.min_cell_size = source, source.config.min_cell_size
+            # Only the survey is tested, so the full map (events, interviews) is not built here.
+            assignment = persona_assignment(study.survey, personas, id_column=study.columns.respondent_id)
+        self.study, self.framework, self.columns = study, study.framework, study.columns
+        self.answers = study.survey.assign(persona=assignment.to_numpy())
+        self.personas = list(dict.fromkeys(assignment.dropna()))
 
 
-def _cells(jm) -> list[tuple[str, str, str]]:
-    """(metric, stage, survey column) cells of a map's study."""
-    cols = jm.study.columns
+def _cells(q: _Quarter) -> list[tuple[str, str, str]]:
+    """(metric, stage, survey column) cells: CSAT and CES per stage, NPS for the whole journey."""
+    cols = q.columns
+    order = q.framework.stage_order()
     cells = [("csat", s, c) for s, c in cols.csat.items()] + [("ces", s, c) for s, c in cols.ces.items()]
-    if cols.nps:
-        stages = jm.framework.stages
-        cells.append(("nps", "advocacy" if "advocacy" in stages else stages[-1], cols.nps))
-    return cells
-
-
-def _answers(jm) -> pd.DataFrame:
-    return jm.study.survey.assign(persona=jm.assignment.to_numpy())
+    cells = sorted(cells, key=lambda c: (order[c[1]], c[0] == "ces"))
+    # NPS asks about the brand, not a stage: a change in it is not a change of any one stage.
+    return cells + ([("nps", JOURNEY, cols.nps)] if cols.nps else [])
 
 
 def compare_quarters(earlier, later, *, personas=None, method: str = "holm", alpha: float = 0.05,
                      progress: bool = True) -> pd.DataFrame:
     """Change per stage, persona and metric between two quarters, with adjusted p-values.
 
-    Each cell (CSAT and CES per stage, NPS on the advocacy stage) is tested with
+    Each cell (CSAT and CES per stage; NPS, a journey-level metric, with stage ``(journey)``) is
+    tested with
     :func:`cjm_research.metrics.compare` (NPS: adjusted-Wald difference; CSAT: Newcombe; CES:
     Welch). The p-values are adjusted across all cells of the map (Holm by default), and only a
     cell whose adjusted p-value is below ``alpha`` is ``significant``; ``direction`` then says
@@ -191,19 +199,18 @@ def compare_quarters(earlier, later, *, personas=None, method: str = "holm", alp
     >>> compare_quarters(q1, q2, personas=model).query("significant")              # doctest: +SKIP
     """
     check_choice("method", method, ["holm", "fdr_bh", "bonferroni"])
-    a, b = _as_map(earlier, personas), _as_map(later, personas)
-    data_a, data_b = _answers(a), _answers(b)
+    a, b = _Quarter(earlier, personas), _Quarter(later, personas)
     shared = [p for p in a.personas if p in set(b.personas)]
+    min_n = min(a.min_cell_size, b.min_cell_size)
     rows = []
     for metric, stage, col in tqdm(_cells(b), desc="quarter comparison", disable=not progress, leave=False):
-        if col not in data_a.columns or col not in data_b.columns:
-            continue
-        for persona in shared:
-            rows.append(_test(data_a, data_b, persona, metric, stage, col, min(a.min_cell_size, b.min_cell_size)))
+        if col in a.answers.columns and col in b.answers.columns:
+            rows += [_test(a.answers, b.answers, p, metric, stage, col, min_n) for p in shared]
     cells = _finish(pd.DataFrame([r for r in rows if r is not None]), method, alpha)
-    drift = _finish(_drift(data_a, data_b, shared), method, alpha) if len(shared) > 1 else None
-    out = pd.concat([cells, drift], ignore_index=True) if drift is not None else cells
-    return out[QUARTER_COLUMNS]
+    if len(shared) > 1:
+        cells = pd.concat([cells, _finish(_drift(a.answers, b.answers, shared), method, alpha)],
+                          ignore_index=True)
+    return cells[QUARTER_COLUMNS]
 
 
 def _test(data_a, data_b, persona, metric, stage, col, min_n) -> dict | None:
@@ -224,7 +231,7 @@ def _drift(data_a, data_b, personas) -> pd.DataFrame:
     for persona in personas:
         res = metrics.compare((data_a["persona"] == persona).astype(int), (data_b["persona"] == persona).astype(int),
                               metric="conversion_rate").iloc[0]
-        rows.append({"stage": "(all)", "persona": persona, "metric": "persona_share",
+        rows.append({"stage": JOURNEY, "persona": persona, "metric": "persona_share",
                      "earlier": res["estimate_a"], "later": res["estimate_b"], "change": res["difference"],
                      "ci_low": res["ci_low"], "ci_high": res["ci_high"], "p_raw": res["p_value"],
                      "mde": res["mde"], "n_earlier": res["n_a"], "n_later": res["n_b"]})
