@@ -24,7 +24,7 @@ _EXPORTS = {
     "CJMError": "errors", "DataError": "errors", "ConfigError": "errors", "ParameterError": "errors",
     "JourneyFramework": "framework",
     "Study": "study", "load_study": "study",
-    "read_survey": "io", "read_transcript": "io", "read_excerpts": "io",
+    "read_survey": "io", "read_transcript": "io", "read_excerpts": "io", "split_multiselect": "io",
     "read_events": "events", "EventLog": "events",
     "PersonaModel": "personas",
     "PersonaExplorer": "widgets",
