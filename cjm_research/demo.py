@@ -77,7 +77,7 @@ MU = np.array([[4.0, 3.3, 4.0, 3.5, 3.9],
                [3.6, 3.2, 3.9, 3.3, 3.5],
                [3.7, 3.9, 4.1, 3.2, 3.6]])
 PERSON_SD, ITEM_SD = 0.5, 0.8        # respondent halo and item noise of the latent ratings
-PAIN_SHIFT = {"before": -1.1, "after": -0.5}   # P2 decision satisfaction, before/after the fix
+PAIN_SHIFT = {"before": -1.15, "after": -0.4}   # P2 decision satisfaction, before/after the fix
 TP_PAIN = {"payment": 1.2, "checkout": 0.6}    # how much of the P2 shift each touchpoint carries
 TP_OFFSET = {0: {"app_browse": -0.4}, 2: {"call_centre_support": -0.3},
              3: {"order_tracking": -0.4, "loyalty_email": -0.3}}
@@ -215,7 +215,7 @@ CODES = {
 CODE_WEIGHT = (
     {"app_crash": 5, "slow_delivery": 2, "long_queue": 0.2, "call_wait_time": 0.3,
      "smooth_app": 3, "happy_to_share": 3},
-    {"payment_failure": ("before", 10, 4), "hidden_fees": 1.5, "out_of_stock": 2,
+    {"payment_failure": ("before", 10, 6), "hidden_fees": 1.2, "out_of_stock": 2,
      "slow_whatsapp_reply": 2, "app_crash": 0.3, "quick_whatsapp_help": 3,
      "many_payment_options": ("before", 0.3, 2)},
     {"long_queue": 5, "call_wait_time": 5, "app_crash": 0.2, "slow_whatsapp_reply": 0.3,
@@ -223,7 +223,7 @@ CODE_WEIGHT = (
     {"slow_delivery": 5, "too_many_emails": 3, "long_queue": 0.3, "fast_checkout": 3,
      "loyalty_rewards": 2},
 )
-STAGE_WEIGHT = ({"consideration": 1.6, "retention": 1.3}, {"decision": ("before", 3.0, 1.6)},
+STAGE_WEIGHT = ({"consideration": 1.6, "retention": 1.3}, {"decision": ("before", 3.0, 2.5)},
                 {"consideration": 1.6, "retention": 1.6}, {"retention": 2.0})
 ELABORATION = {
     ("pain", "en"): ["Honestly it made me think twice about shopping here.",
@@ -460,7 +460,7 @@ def _write_quarter(out: Path, q: str, pop: pd.DataFrame, fw, seed: int, n: int, 
     key = _quarter_key(q)
     folder = out / q
     folder.mkdir(exist_ok=True)
-    resp = np.sort(_rng(seed, key, "sample").choice(len(pop), size=n, replace=False))
+    resp = _sample(_rng(seed, key, "sample"), pop.persona.to_numpy(), n)
     events, used = _events(_rng(seed, key, "events"), pop, resp, q, fw)
     survey = _survey(_rng(seed, key, "survey"), pop, resp, q, used, fw)
     excerpts, pii = _interviews(_rng(seed, key, "interviews"), pop, survey, q, fw)
@@ -472,6 +472,14 @@ def _write_quarter(out: Path, q: str, pop: pd.DataFrame, fw, seed: int, n: int, 
     for kind, values in pii.items():
         truth["pii"][kind] = sorted(set(truth["pii"][kind]) | set(values))
     truth["quarters"][q] = _quarter_truth(q, survey, events.num_rows)
+
+
+def _sample(rng, persona: np.ndarray, n: int) -> np.ndarray:
+    """Quota sample of respondents: persona shares as in the population, as trackers do with quotas."""
+    quota = np.floor(SHARES * n).astype(int)
+    quota[0] += n - quota.sum()
+    picks = [rng.choice(np.flatnonzero(persona == i), size=k, replace=False) for i, k in enumerate(quota)]
+    return np.sort(np.concatenate(picks))
 
 
 def _quarter_truth(q: str, survey: pd.DataFrame, n_events: int) -> dict:
@@ -699,7 +707,7 @@ def _ratings(rng, latent, halo, p, used: pd.DataFrame, q: str, fw) -> pd.DataFra
 
 
 def _nps(rng, latent) -> pd.array:
-    score = np.clip(np.round(2.5 * latent.mean(axis=1) - 1.9 + rng.normal(0, 1.2, len(latent))), 0, 10)
+    score = np.clip(np.round(2.5 * latent.mean(axis=1) - 1.2 + rng.normal(0, 1.2, len(latent))), 0, 10)
     out = pd.array(score, dtype="Int64").copy()
     out[rng.random(len(latent)) < 0.005] = pd.NA
     return out
@@ -766,18 +774,24 @@ def _interviews(rng, pop, survey: pd.DataFrame, q: str, fw):
     for num, i in enumerate(sorted(people), start=1):
         who = (f"{q}-I{num:02d}", str(survey.customer_id.iat[i]), int(survey.persona.iat[i]),
                survey.language.iat[i])
-        rows += [_excerpt(rng, who, q, fw, pii) for _ in range(rng.integers(6, 11))]
+        rows += [_excerpt(rng, who, j, q, fw, pii) for j in _guide(rng, who[2], q)]
     frame = pd.DataFrame(rows, columns=EXCERPT_COLUMNS[1:])
     frame.insert(0, "excerpt_id", [f"{q}-E{i:04d}" for i in range(1, len(frame) + 1)])
     return frame, pii
 
 
-def _excerpt(rng, who: tuple, q: str, fw, pii: dict) -> list:
+def _guide(rng, persona: int, q: str) -> np.ndarray:
+    """Stages discussed, in journey order: the discussion guide visits every stage once, and
+    the participant's remaining 1-5 excerpts fall on the stages that matter most to them."""
+    w = np.array([_weight(STAGE_WEIGHT[persona].get(s, 1.0), _phase(q)) for s in STAGES])
+    extra = rng.choice(len(STAGES), size=rng.integers(1, 6), p=w / w.sum())
+    return np.sort(np.concatenate([np.arange(len(STAGES)), extra]))
+
+
+def _excerpt(rng, who: tuple, j: int, q: str, fw, pii: dict) -> list:
     participant, customer, persona, lang = who
     mu = _stage_means(_phase(q))[persona]
-    w = np.array([_weight(STAGE_WEIGHT[persona].get(s, 1.0), _phase(q)) for s in STAGES])
-    j = rng.choice(len(STAGES), p=w / w.sum())
-    p_pain = np.clip((4.3 - mu[j]) / 1.8, 0.1, 0.85)
+    p_pain = np.clip((4.2 - mu[j]) / 1.4, 0.08, 0.85)
     kind = rng.choice(["pain", "gain", "neutral"], p=[0.9 * p_pain, 0.9 * (1 - p_pain), 0.1])
     if kind == "neutral":
         tps = [t.id for t in fw.touchpoints_in(STAGES[j], "frontstage")]
