@@ -42,7 +42,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Float64")
     for col in ("persona", "stage", "lane", "item", "source", "detail", "quote"):
         out[col] = out[col].astype("string")
-    out["masked"] = out["masked"].fillna(False).astype(bool)
+    out["masked"] = out["masked"].astype("boolean").fillna(False).astype(bool)
     return out
 
 
@@ -266,24 +266,24 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
                       study=study, assignment=evidence.assignment, definitions=evidence.definitions)
 
 
-def day_in_the_life(study, personas=None, *, by: str = "channel", timezone: str | None = None) -> pd.DataFrame:
-    """When and through which channels (or touchpoints) each persona meets the brand across a day.
+def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.DataFrame:
+    """When and through which channels each persona meets the brand across a day.
 
     Parameters
     ----------
     study : Study
     personas : PersonaModel, Series or None
         As in :func:`current_state`.
-    by : {"channel", "touchpoint"}
     timezone : str, optional
-        Local time zone for the hour of day (for example ``"Asia/Jakarta"``); default UTC.
+        Local time zone for the hour of day (IANA name, for example ``"Asia/Jakarta"``); default
+        the event module's default (Asia/Jakarta).
 
     Returns
     -------
     DataFrame
-        ``persona, hour, <by>, events, customers, share`` where ``share`` is the persona's events in
-        that hour and channel as a share of all the persona's events (so personas of different size
-        compare).
+        ``persona, hour, channel, events, share`` where ``share`` is the persona's events in that
+        hour and channel as a share of all the persona's events (so personas of different size
+        compare). Draw it with :func:`cjm_research.plots.day_in_the_life`.
 
     Examples
     --------
@@ -292,9 +292,8 @@ def day_in_the_life(study, personas=None, *, by: str = "channel", timezone: str 
     """
     from . import lanes
 
-    check_choice("by", by, ["channel", "touchpoint"])
     evidence = lanes.Evidence.collect(study, personas, need=("events",))
-    return lanes.hourly_intensity(evidence, by=by, timezone=timezone)
+    return lanes.hourly_intensity(evidence, timezone=timezone)
 
 
 # Re-exported so (modules named differently from the functions, so a submodule never shadows them) `cjm.blueprint`, `cjm.FutureState`, `cjm.compare`, `cjm.compare_quarters` resolve here.
