@@ -60,19 +60,7 @@ def read_events(source, *, customer: str, timestamp: str, event: str, channel: s
     table, unknown = io_events.event_table(
         source, customer=customer, timestamp=timestamp, event=event, channel=channel, value=value,
         lifecycle=lifecycle, lifecycle_column=lifecycle_column, framework=framework, con=con)
-    if con.name == "duckdb" and str(source).lower().endswith((".csv", ".tsv", ".txt")):
-        table = _materialise(table, con)
     return EventLog(table, con, framework=framework, source=source, unknown_events=unknown)
-
-
-def _materialise(table, con):
-    """Store ``table`` in a DuckDB temporary table (CSV text is then parsed once, not per query)."""
-    import uuid
-
-    # Raw SQL because Ibis 12's own temp-table helpers emit DDL that DuckDB 2 rejects.
-    name = f"cjm_events_{uuid.uuid4().hex}"
-    con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {con.compile(table)}')
-    return con.table(name)
 
 
 def _timedelta(value, name: str) -> pd.Timedelta | None:

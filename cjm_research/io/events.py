@@ -117,7 +117,9 @@ def _timestamp_expr(col):
 def _from_epoch(col):
     # Epoch seconds; milliseconds are kept for fractional values. Integer arithmetic avoids
     # engine-specific float-to-timestamp rules.
-    return (col.cast("float64") * 1000).round().cast("int64").as_timestamp("ms").cast("timestamp('UTC')")
+    # (Spark only converts whole seconds, so the milliseconds are added as an interval.)
+    ms = (col.cast("float64") * 1000).round().cast("int64")
+    return (ms // 1000).as_timestamp("s").cast("timestamp('UTC')") + (ms % 1000).as_interval("ms")
 
 
 def _find_rows(source, column: str, bad_values: list) -> list[int]:
@@ -135,18 +137,24 @@ def _find_rows(source, column: str, bad_values: list) -> list[int]:
     return [int(i) + 1 for i in mask.to_numpy().nonzero()[0][:5]]
 
 
-def _check_parsed(table, con, source, timestamp: str, customer: str, event: str) -> None:
-    """Raise one DataError listing the rows whose customer, event or timestamp is unusable."""
+def _check_parsed(table, con, source, timestamp: str, customer: str, event: str, lifecycle) -> None:
+    """Raise one DataError for an empty log or rows whose customer, event or timestamp is unusable."""
     where = _describe(source)
+    # One pass over the data for every check: on Spark each query has a fixed start-up cost.
+    stats = con.execute(table.agg(n=table.count(), customer=table.customer.isnull().sum(),
+                                  event=table.event.isnull().sum(),
+                                  timestamp=table.timestamp.isnull().sum())).iloc[0]
+    if int(stats["n"]) == 0:
+        kept = f" after keeping lifecycle {lifecycle!r}" if lifecycle is not None else ""
+        raise DataError(f"{where}: the event log has no events{kept}; expected at least one row.")
     for std, col in (("customer", customer), ("event", event)):
-        n_missing = int(con.execute(table[std].isnull().sum()) or 0)
-        if n_missing:
+        if int(stats[std] or 0):
             rows = _find_rows(source, col, [None])
-            raise DataError(f"{where}, column {col!r}: {n_missing} event(s) have no {std} "
+            raise DataError(f"{where}, column {col!r}: {int(stats[std])} event(s) have no {std} "
                             f"(data rows {preview(rows)}); every event needs one.")
-    bad = table.filter(table.timestamp.isnull())
-    n_bad = int(con.execute(bad.count()))
+    n_bad = int(stats["timestamp"] or 0)
     if n_bad:
+        bad = table.filter(table.timestamp.isnull())
         values = con.execute(bad.select(raw=bad["__raw_ts"].cast("string")).limit(5))["raw"].tolist()
         values = [None if pd.isna(v) else v for v in values]
         rows = _find_rows(source, timestamp, values)
@@ -185,15 +193,36 @@ def event_table(source, *, customer: str, timestamp: str, event: str, channel: s
     _check_columns(raw, {**mapping, "lifecycle": lifecycle_column}, where)
     raw = _lifecycle_filter(raw, lifecycle, lifecycle_column)
     table = raw.select(**_standard_columns(raw, mapping), __raw_ts=raw[timestamp])
-    if int(con.execute(table.count())) == 0:
-        kept = f" after keeping lifecycle {lifecycle!r}" if lifecycle is not None else ""
-        raise DataError(f"{where}: the event log has no events{kept}; expected at least one row.")
-    _check_parsed(table, con, source, timestamp, customer, event)
+    _check_parsed(table, con, source, timestamp, customer, event, lifecycle)
     table = table.drop("__raw_ts")
     unknown: list[str] = []
     if framework is not None:
         table, unknown = _with_framework(table, framework, con)
+    if con.name != "duckdb" or not str(source).lower().endswith((".parquet", ".pq")):
+        table = materialise(table, con)
     return table, unknown
+
+
+def materialise(table, con):
+    """Compute ``table`` once and keep it in the engine (temp table in DuckDB, cached view in Spark).
+
+    Parquet read by DuckDB is left as a scan (it streams); CSV text and DataFrames would otherwise
+    be parsed or transferred again by every query.
+    """
+    import uuid
+
+    name = f"cjm_events_{uuid.uuid4().hex}"
+    sql = con.compile(table)
+    con._run_pre_execute_hooks(table)  # registers in-memory frames the SQL refers to
+    # Raw SQL because Ibis 12's temp-table helpers emit DDL that DuckDB 2 rejects.
+    if con.name == "duckdb":
+        con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {sql}')
+        return con.table(name)
+    if con.name == "pyspark":
+        frame = con._session.sql(sql)
+        frame.cache().createOrReplaceTempView(name)
+        return con.table(name)
+    return table
 
 
 def _standard_columns(raw, mapping: dict) -> dict:
@@ -229,7 +258,7 @@ def _with_framework(table, framework, con):
     joined = table.left_join(lookup, table.event == lookup["__event"])
     joined = joined.mutate(channel=joined.channel.fill_null(joined["__fw_channel"]))
     joined = joined.select(*STANDARD, "touchpoint", "stage")
-    names = con.execute(table.select("event").distinct())["event"].tolist()
+    names = con.execute(table.select("event").distinct())["event"].dropna().tolist()
     unknown = sorted(n for n in names if n not in emap)
     return joined, unknown
 
