@@ -85,15 +85,27 @@ class QuarterlyReport:
 
         display(Markdown(f"*{text}*"))
 
-    def table(self, frame: pd.DataFrame, name: str, *, caption: str | None = None, rows: int = 40) -> None:
-        """Write ``frame`` to ``tables_dir/name.csv`` (complete) and display it (first ``rows``)."""
+    def table(self, frame: pd.DataFrame, name: str, *, caption: str | None = None, view=None,
+              rows: int = 40) -> None:
+        """Write ``frame`` to ``tables_dir/name.csv`` (complete) and display ``view`` (default the frame).
+
+        ``view`` is a shorter, formatted version for readers; its columns are labelled in the
+        report's language. ``rows=0`` writes the CSV without displaying anything.
+        """
         from IPython.display import HTML, display
 
         frame.to_csv(self.tables_dir / f"{name}.csv", index=False)
         if caption:
             self.note(caption)
-        display(HTML(frame.head(rows).to_html(index=False, na_rep="", float_format=lambda v: f"{v:,.1f}",
-                                              classes="cjm-table", border=0)))
+        if rows:
+            shown = _readable(frame if view is None else view).head(rows)
+            shown.columns = [self._column(c) for c in shown.columns]
+            display(HTML(shown.to_html(index=False, classes="cjm-table", border=0, escape=True)))
+
+    def _column(self, name: str) -> str:
+        from .labels import LABELS
+
+        return self.t(f"col_{name}") if f"col_{name}" in LABELS else name.replace("_", " ")
 
     def figure(self, ax_or_fig, name: str, *, caption: str | None = None) -> None:
         """Save a figure as ``figures_dir/name.png`` and display that PNG (so HTML embeds it)."""
@@ -165,8 +177,9 @@ class QuarterlyReport:
     def personas_section(self) -> None:
         """Size, stability and drift of each persona, and the profile heatmap."""
         model = self.personas
-        self.table(persona_table(model, self.previous, language=self.language), "personas",
-                   caption=self.t("caption_personas", n=len(self.study.survey)))
+        table = persona_table(model, self.previous)
+        view = table.assign(stability=table["stability"].map("{:.2f}".format))
+        self.table(table, "personas", caption=self.t("caption_personas", n=len(self.study.survey)), view=view)
         self.figure(model.plot_profile(), "persona_profiles")
 
     def current_state_section(self) -> None:
@@ -175,7 +188,7 @@ class QuarterlyReport:
         from .journey import blueprint
 
         jm = self.current
-        self.table(jm.table(), "current_state_map")
+        self.table(jm.table(), "current_state_map", rows=0)
         for i, persona in enumerate(jm.personas, start=1):
             self.heading("persona_heading", level=3, persona=persona)
             ax = plots.journey_map(jm, persona=persona, min_cell_size=self.min_cell_size)
@@ -190,11 +203,27 @@ class QuarterlyReport:
         caption = self.t("caption_kpi", min_cell_size=self.min_cell_size)
         if self.changes is not None:
             caption += " " + self.t("caption_qoq", previous=self.previous.quarter, quarter=self.study.quarter)
-        self.table(table, "kpis", caption=caption, rows=200)
+        self.table(table, "kpis", caption=caption, rows=200, view=self.kpi_view(table))
+
+    def kpi_view(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The KPI table for readers: stage labels, ``estimate [interval]``, masked cells said so."""
+        masked = self.t("masked", min_cell_size=self.min_cell_size)
+        view = pd.DataFrame({"persona": table["persona"], "stage": table["stage"].map(self.stage_label),
+                             "metric": table["metric"].map(_metric_name),
+                             "estimate": interval(table["estimate"], table["ci_low"], table["ci_high"]),
+                             "n": table["n"].astype("Int64")})
+        view.loc[table["masked"].to_numpy(), "estimate"] = masked
+        if "change" in table:
+            view["change"] = table["change"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}")
+            view["p_adj"] = table["p_value"].map(lambda v: "" if pd.isna(v) else _p(v).lstrip("= "))
+        return view
 
     def pain_points_section(self, *, top: int = 10) -> None:
         """The top pain points across personas with a redacted quote each."""
-        self.table(top_pain_points(self.current, top=top), "pain_points", caption=self.t("caption_pain_points"))
+        pains = top_pain_points(self.current, top=top)
+        view = pains.assign(stage=pains["stage"].map(self.stage_label))[
+            ["persona", "stage", "pain_point", "score", "n", "quote"]]
+        self.table(pains, "pain_points", caption=self.t("caption_pain_points"), view=view)
 
     def future_state_section(self) -> None:
         """Gap to the future-state targets and the opportunity priority matrix."""
@@ -205,10 +234,15 @@ class QuarterlyReport:
             return self.unavailable("future_state")
         future = FutureState.from_yaml(self.future_state, framework=self.study.framework)
         gaps = compare(self.current, future)
-        self.table(gaps, "future_state_gap", caption=self.t("caption_future", name=future.name))
+        self.table(gaps, "future_state_gap", caption=self.t("caption_future", name=future.name), view=pd.DataFrame({
+            "persona": gaps["persona"], "stage": gaps["stage"].map(self.stage_label),
+            "metric": gaps["metric"].map(_metric_name),
+            "estimate": interval(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
+            "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"]}))
         self.figure(plots.gap_chart(gaps), "future_state_gap")
         opps = rank_opportunities(self.current, future)
-        self.table(opps, "opportunities", caption=self.t("caption_priority"))
+        self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
+            ["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]])
         self.figure(plots.priority_matrix(opps), "priority_matrix")
 
     def day_in_the_life_section(self) -> None:
@@ -228,17 +262,45 @@ class QuarterlyReport:
             return self.unavailable("events")
         log = self.study.events
         funnel = log.funnel([s for s in steps if s in set(self.study.framework.event_map())])
-        self.table(funnel, "funnel", caption=self.t("caption_funnel"))
+        self.table(funnel, "funnel", caption=self.t("caption_funnel"),
+                   view=funnel[["position", "step", "customers", "conversion_from_start", "drop_off"]])
         self.figure(plot_funnel(funnel), "funnel")
-        self.table(log.cart_abandonment(), "cart_abandonment")
+        abandonment = log.cart_abandonment()
+        self.table(abandonment, "cart_abandonment", view=pd.DataFrame({
+            "metric": ["cart_abandonment"], "estimate": interval(abandonment["estimate"], abandonment["ci_low"],
+                                                                 abandonment["ci_high"]), "n": abandonment["n"]}))
 
     def quality_section(self) -> None:
         """The data-quality summary of the quarter."""
-        self.table(self.study.quality(), "data_quality", caption=self.t("caption_quality"), rows=100)
+        quality = self.study.quality()
+        view = quality.assign(file=quality["file"].map(lambda f: Path(str(f)).name))
+        self.table(quality, "data_quality", caption=self.t("caption_quality"), rows=100, view=view)
 
     def methods_section(self) -> None:
         """Every metric definition used in the report."""
         self.table(methods_table(self), "methods", caption=self.t("caption_methods"), rows=100)
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers to one decimal, missing values blank: what a reader should see."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
+    return out.astype(object).where(out.notna(), "")
+
+
+def interval(est, low, high, *, digits: int = 1) -> pd.Series:
+    """``estimate [low, high]`` strings; blank where the estimate is missing.
+
+    Examples
+    --------
+    >>> interval(pd.Series([58.64]), pd.Series([53.5]), pd.Series([63.51])).tolist()
+    ['58.6 [53.5, 63.5]']
+    """
+    parts = pd.DataFrame({"e": est, "l": low, "h": high}).astype(float)
+    return parts.apply(lambda r: "" if np.isnan(r.e) else
+                       f"{r.e:.{digits}f} [{r.l:.{digits}f}, {r.h:.{digits}f}]", axis=1)
 
 
 def _fit(model, survey):
@@ -303,7 +365,7 @@ def top_pain_points(jm, *, top: int = 10) -> pd.DataFrame:
                          "quote": quotes}).reset_index(drop=True)
 
 
-def persona_table(model, previous=None, *, language: str = "en") -> pd.DataFrame:
+def persona_table(model, previous=None) -> pd.DataFrame:
     """A row per persona: size, share, bootstrap stability and, with a previous quarter, share drift."""
     prof = model.profile()
     stab = model.stability(n_boot=STABILITY_BOOTSTRAPS)
@@ -313,7 +375,8 @@ def persona_table(model, previous=None, *, language: str = "en") -> pd.DataFrame
     if previous is not None:
         drift = model.drift(previous.survey)
         drift = drift[drift["persona"] != "all"].set_index("name")
-        out["share_before_pct"] = 100 * out["persona"].map(drift["share_before"])
+        # The model is fitted on this quarter, so drift's "after" is the previous quarter's share.
+        out["share_previous_pct"] = 100 * out["persona"].map(drift["share_after"])
     return out
 
 
