@@ -171,7 +171,8 @@ class JourneyMap:
         """
         frame = self.table(persona=persona)
         cells = (frame.groupby(["persona", "stage", "lane"], sort=False)
-                 .apply(lambda g: _cell_text(g, top, width, self.min_cell_size), include_groups=False)
+                 .apply(lambda g: _cell_text(g.assign(lane=g.name[2]), top, width, self.min_cell_size),
+                        include_groups=False)
                  .rename("text").reset_index())
         wide = cells.pivot(index=["persona", "stage"], columns="lane", values="text")
         wide = wide.reindex(columns=[lane for lane in LANES if lane in wide.columns])
@@ -213,12 +214,14 @@ def _cell_text(group: pd.DataFrame, top: int, width: int, min_cell_size: int) ->
     rows = group.sort_values("rank", kind="stable").head(top)
     parts = []
     for row in rows.itertuples():
+        # touchpoints carry two rows per item (usage and rating): the source tells them apart
+        name = f"{row.item} {row.source}" if row.lane == "touchpoints" else str(row.item)
         if row.masked:
-            parts.append(f"{row.item} (n<{min_cell_size})")
+            parts.append(f"{name} (n<{min_cell_size})")
         elif pd.isna(row.value):
-            parts.append(str(row.item))
+            parts.append(name)
         else:
-            parts.append(f"{row.item} ({row.value:.3g})")
+            parts.append(f"{name} ({row.value:.3g})")
     return "\n".join(textwrap.shorten(p, width) for p in parts)
 
 
