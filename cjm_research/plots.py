@@ -157,6 +157,12 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h):
                         color=palette[p], alpha=0.25 if bold else 0.08, lw=0, zorder=2)
         ax.plot(xs, y(v), marker="o", color=palette[p], lw=2.4 if bold else 1.0,
                 alpha=1 if bold else 0.6, zorder=3, label=p)
+    # The chosen persona's two sources, so a reader sees where ratings and quotes disagree.
+    for item, marker in (("satisfaction", "s"), ("sentiment", "D")):
+        src = table[(table["lane"] == "emotion") & (table["item"] == item) & (table["persona"] == persona)]
+        src = src.set_index("stage").reindex(stages)["value"].astype(float)
+        ax.scatter(xs + (0.14 if item == "sentiment" else -0.14), y(src), marker=marker, s=22, zorder=4,
+                   facecolor="white", edgecolor=palette[persona], label=f"{persona}: {item} source")
     pains = table[(table["lane"] == "pain_points") & (table["persona"] == persona) & (table["rank"] == 1)]
     cur = emo[emo["persona"] == persona].set_index("stage")
     for x, stage in zip(xs, stages):
@@ -168,11 +174,10 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h):
                    color=PAIN_COLOUR, zorder=4)
         ax.text(x + 0.1, y(cur.loc[stage, "value"]) + 0.3, str(hit["item"].iloc[0]).replace("_", " "),
                 color=PAIN_COLOUR, fontsize=8, va="center")
-    if len(personas) > 1:
-        # Below the map, where the long persona names cannot cover a lane or a stage header.
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=2, frameon=False,
-                  title="Emotion curve by persona (bold: the persona of this map); red triangles: top pain point",
-                  title_fontsize=8.5)
+    # Below the map, where the long persona names cannot cover a lane or a stage header.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=3, frameon=False,
+              title="Emotion (pooled) by persona, bold: the persona of this map; hollow markers: its two sources; "
+                    "red triangles: top pain point", title_fontsize=8.5)
 
 
 # --------------------------------------------------------------------------- service blueprint
