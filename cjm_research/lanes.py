@@ -160,10 +160,6 @@ def _events_with_personas(study, survey: pd.DataFrame, cols):
 
 # ------------------------------------------------------------------------- helpers
 
-def _rows(frame: pd.DataFrame, **const) -> pd.DataFrame:
-    return frame.assign(**const)
-
-
 def _metric_rows(result: pd.DataFrame, *, stage: str, lane: str, item: str, source: str) -> pd.DataFrame:
     """A metrics result (by persona) as map rows."""
     return pd.DataFrame({"persona": result["persona"], "stage": stage, "lane": lane, "item": item,
