@@ -116,7 +116,7 @@ class QuarterlyReport:
         path = self.figures_dir / f"{name}.png"
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)  # the inline backend would otherwise show it a second time
-        display(Image(filename=str(path)))
+        display(Image(filename=str(path), alt=caption or name.replace("_", " ")))
         if caption:
             self.note(caption)
 

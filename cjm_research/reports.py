@@ -406,11 +406,17 @@ def _first_line(text) -> str:
 
 # ----------------------------------------------------------------------------- HTML
 # The lab template loads require.js, MathJax and Mermaid from a CDN; a report must open offline
-# (and without console errors), so those script blocks are emptied.
+# (and without console errors), so those script blocks are emptied. Figures keep their alt text.
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+ alt="{{ (output | get_metadata('alt', 'image/png')) or 'figure' | escape_html }}">
+</div>
+{% endblock data_png %}
 """
 
 

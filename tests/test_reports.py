@@ -117,6 +117,7 @@ def test_html_has_no_code_and_embeds_images(good):
     assert "<h2" in html and "Key metrics" in html              # markdown heading from the labels
     sources = re.findall(r'<img[^>]*src="([^"]*)"', html)
     assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert len(re.findall(r'<img[^>]*alt="figure"', html)) == len(sources)
     assert "cdnjs" not in html and "<script src=" not in html  # opens offline
     assert "respondents: 5" in html
 

@@ -92,3 +92,22 @@ def test_top_pain_points_redacts_quotes():
     assert out["pain_point"].tolist() == ["payment_failure", "y"]   # masked row dropped, ranked by score
     assert "example.com" not in out["quote"][0] and "3456" not in out["quote"][0]
     assert "[EMAIL]" in out["quote"][0] and "[PHONE]" in out["quote"][0]
+
+
+def test_sections_in_bahasa_indonesia(tmp_path, monkeypatch):
+    from test_reports import make_study
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    rep = rc.QuarterlyReport(make_study(tmp_path / "s"), "2026Q3", language="id",
+                             figures_dir=tmp_path / "f", tables_dir=tmp_path / "t")
+    rep.heading("data_quality")
+    rep.quality_section()
+    text = [getattr(o, "data", "") for o in shown]
+    assert text[0] == "## Lampiran: kualitas data"
+    assert text[1] == "*" + t("caption_quality", "id") + "*"
+    assert "<th>Berkas</th>" in text[2] and "<th>Kolom</th>" in text[2] and "survey.csv" in text[2]
+    assert str(tmp_path) not in text[2]  # file names, not the machine's paths
+    saved = pd.read_csv(tmp_path / "t" / "data_quality.csv")
+    assert "csat_decision" in set(saved["column"])  # the 0 = not applicable recode is reported
+    assert rep.previous.quarter == "2026Q2" and rep.min_cell_size == 5

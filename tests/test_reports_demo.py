@@ -54,6 +54,8 @@ def test_html_sections_in_order_without_code(report):
     assert "QuarterlyReport" not in html and "rep." not in html
     images = re.findall(r'<img[^>]*src="([^"]*)"', html)
     assert len(images) >= 6 and all(src.startswith("data:image/png;base64,") for src in images)
+    alts = re.findall(r'<img[^>]*alt="([^"]*)"', html)
+    assert len(alts) == len(images) and sum(a.startswith("Current-state map of") for a in alts) >= 4
 
 
 def test_no_pii_in_html_or_tables(report, truth):
