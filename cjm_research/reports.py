@@ -331,11 +331,14 @@ class _RunFailed(Exception):
 
 
 # ----------------------------------------------------------------------------- execution
-def _retryable():
+def _retryable(exc: BaseException) -> bool:
+    """Kernel deaths and timeouts are worth another attempt; anything else is not."""
     from nbclient.exceptions import DeadKernelError
 
-    # CellTimeoutError subclasses TimeoutError; a kernel that never starts raises RuntimeError.
-    return (DeadKernelError, TimeoutError, RuntimeError)
+    # CellTimeoutError subclasses TimeoutError; a kernel that never starts or dies before replying
+    # raises RuntimeError("Kernel didn't respond ..." / "Kernel died ...") from jupyter_client.
+    return isinstance(exc, (DeadKernelError, TimeoutError)) or (
+        isinstance(exc, RuntimeError) and "kernel" in str(exc).lower())
 
 
 def _execute(job: _Job, staging: Path) -> int:
@@ -356,7 +359,9 @@ def _execute(job: _Job, staging: Path) -> int:
         except NoSuchKernel:
             raise _RunFailed(f"the Jupyter kernel {job.kernel!r} is not installed; register it with "
                              f"`.venv/bin/python -m ipykernel install --sys-prefix --name {job.kernel}`") from None
-        except _retryable() as exc:
+        except Exception as exc:
+            if not _retryable(exc):
+                raise
             last = exc
             log.warning("%s: attempt %d of %d failed (%s: %s)", job.quarter, attempt, job.retries + 1,
                         type(exc).__name__, _first_line(exc))

@@ -311,3 +311,21 @@ def test_swap_keeps_previous_until_new_in_place(tmp_path):
     reports._swap_into_place(staging, final)
     assert (final / "a.txt").read_text() == "new" and not staging.exists()
     assert sorted(p.name for p in (tmp_path / "_staging").iterdir()) == []
+
+
+def test_missing_kernel_is_named(copy):
+    with pytest.raises(ReportError) as info:
+        make_report(copy["study"], "2026Q3", out=copy["out"], notebook=copy["notebook"], progress=False,
+                    kernel="no-such-kernel", force=True)
+    assert_failed_cleanly(copy, info, phrase="kernel 'no-such-kernel' is not installed")
+    assert "ipykernel install --sys-prefix --name no-such-kernel" in str(info.value)
+
+
+def test_only_kernel_deaths_and_timeouts_are_retried():
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    assert reports._retryable(DeadKernelError("Kernel died"))
+    assert reports._retryable(CellTimeoutError("Cell execution timed out"))
+    assert reports._retryable(RuntimeError("Kernel didn't respond in 60 seconds"))
+    assert not reports._retryable(RuntimeError("something else"))
+    assert not reports._retryable(ValueError("planted"))
