@@ -1,0 +1,163 @@
+"""Offline sentiment models: a shipped Indonesian TF-IDF + logistic-regression model, English VADER.
+
+Indonesian: word (1-2) and character (2-5, within words) TF-IDF features and a multinomial
+logistic regression trained on the SmSA training split of IndoNLU (Apache-2.0). The fitted model
+is stored as plain arrays (vocabularies, idf weights, coefficients) in
+``resources/id_sentiment.npz``, not as a pickle, so it loads with any scikit-learn version.
+Rebuild it with ``python benchmarks/eval_sentiment.py --rebuild``.
+
+English: VADER (Hutto & Gilbert 2014) with a customer-service lexicon
+(``resources/en_customer_lexicon.tsv``) for complaints VADER misses ("still waiting", "on hold",
+"cancelled", "refund"), because plain VADER reads many service complaints as neutral.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+
+RESOURCES = Path(__file__).with_name("resources")
+ID_MODEL = RESOURCES / "id_sentiment.npz"
+EN_LEXICON = RESOURCES / "en_customer_lexicon.tsv"
+LABELS = ["negative", "neutral", "positive"]
+
+# Feature settings; chosen by 3-fold cross-validation on the SmSA training split only.
+WORD = dict(ngram_range=(1, 2), min_df=2, max_features=40000)
+CHAR = dict(analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=40000)
+C, CLASS_WEIGHT = 10.0, "balanced"
+
+
+def read_smsa(path) -> pd.DataFrame:
+    """Read an SmSA file (no header, TAB, text and label; quotes are literal characters)."""
+    return pd.read_csv(path, sep="\t", header=None, names=["text", "label"],
+                       quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
+
+
+def train_indonesian(texts, labels, *, random_state=0) -> dict:
+    """Fit the Indonesian model and return it as plain arrays (see :func:`save_model`)."""
+    word = TfidfVectorizer(sublinear_tf=True, **WORD).fit(texts)
+    char = TfidfVectorizer(sublinear_tf=True, **CHAR).fit(texts)
+    X = sp.hstack([word.transform(texts), char.transform(texts)]).tocsr()
+    clf = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=3000,
+                             random_state=random_state).fit(X, labels)
+    order = [list(clf.classes_).index(label) for label in LABELS]
+    return {
+        "word_vocab": "\n".join(word.get_feature_names_out()),
+        "char_vocab": "\n".join(char.get_feature_names_out()),
+        "word_idf": word.idf_.astype(np.float32), "char_idf": char.idf_.astype(np.float32),
+        "coef": clf.coef_[order].astype(np.float32),
+        "intercept": clf.intercept_[order].astype(np.float32),
+    }
+
+
+def save_model(arrays: dict, path=ID_MODEL) -> Path:
+    np.savez_compressed(path, **{k: np.asarray(v) for k, v in arrays.items()})
+    return Path(path)
+
+
+class IndonesianModel:
+    """The shipped Indonesian model: ``predict_proba(texts)`` in the order negative, neutral, positive."""
+
+    def __init__(self, path=ID_MODEL):
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        self.word = self._counter(str(arrays["word_vocab"]), WORD)
+        self.char = self._counter(str(arrays["char_vocab"]), CHAR)
+        self.word_idf, self.char_idf = arrays["word_idf"], arrays["char_idf"]
+        self.coef, self.intercept = arrays["coef"], arrays["intercept"]
+
+    @staticmethod
+    def _counter(vocab: str, settings: dict) -> CountVectorizer:
+        kept = {k: v for k, v in settings.items() if k in ("analyzer", "ngram_range")}
+        return CountVectorizer(vocabulary=vocab.split("\n"), **kept)
+
+    @staticmethod
+    def _tfidf(counts, idf):
+        counts = counts.astype(np.float64)
+        counts.data = 1 + np.log(counts.data)  # sublinear tf, as in training
+        return normalize(counts.multiply(idf).tocsr())
+
+    def predict_proba(self, texts) -> np.ndarray:
+        texts = list(texts)
+        X = sp.hstack([self._tfidf(self.word.transform(texts), self.word_idf),
+                       self._tfidf(self.char.transform(texts), self.char_idf)]).tocsr()
+        logits = X @ self.coef.T.astype(np.float64) + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=1)
+def indonesian_model() -> IndonesianModel:
+    return IndonesianModel()
+
+
+def indonesian_scores(texts) -> pd.DataFrame:
+    """``label`` (most probable class) and ``score`` = P(positive) - P(negative), in -1..1."""
+    proba = indonesian_model().predict_proba(texts)
+    return pd.DataFrame({"label": np.array(LABELS)[proba.argmax(axis=1)],
+                         "score": proba[:, 2] - proba[:, 0]})
+
+
+# --------------------------------------------------------------------------- English
+
+def _read_lexicon(path=EN_LEXICON) -> tuple[dict, list]:
+    """Single words go into VADER's lexicon; multi-word phrases become regex rules."""
+    words, phrases = {}, []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, value = line.rsplit("\t", 1)
+        if " " in term:
+            phrases.append((re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE), float(value)))
+        else:
+            words[term.lower()] = float(value)
+    return words, phrases
+
+
+@lru_cache(maxsize=1)
+def _vader(customer: bool):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    phrases = []
+    if customer:
+        words, phrases = _read_lexicon()
+        analyzer.lexicon.update(words)
+    return analyzer, phrases
+
+
+def _customer_compound(analyzer, phrases, text: str) -> float:
+    compound = analyzer.polarity_scores(text)["compound"]
+    shift = sum(value for pattern, value in phrases if pattern.search(text))
+    # Phrases shift the score on VADER's -4..4 valence scale, squashed the way VADER squashes.
+    if shift:
+        raw = _unsquash(compound) + shift
+        compound = raw / np.sqrt(raw * raw + 15)
+    return float(compound)
+
+
+def _unsquash(compound: float) -> float:
+    compound = float(np.clip(compound, -0.9999, 0.9999))
+    return compound * np.sqrt(15 / (1 - compound * compound))
+
+
+def english_scores(texts, *, customer=True, threshold=0.05) -> pd.DataFrame:
+    """VADER compound as ``score``; labels by VADER's own cut-offs (+-0.05).
+
+    ``customer=False`` gives plain VADER (the peer method in the benchmarks).
+    """
+    analyzer, phrases = _vader(customer)
+    scores = np.array([_customer_compound(analyzer, phrases, t) for t in texts], dtype=float)
+    labels = np.where(scores >= threshold, "positive",
+                      np.where(scores <= -threshold, "negative", "neutral"))
+    return pd.DataFrame({"label": labels, "score": scores})

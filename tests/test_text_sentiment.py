@@ -1,0 +1,112 @@
+"""Sentiment and language detection: the shipped model, English rules, the public function."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.pipeline import make_pipeline, make_union
+
+from cjm_research import sentiment_model as sm
+from cjm_research.errors import ParameterError
+from cjm_research.language import detect_language
+from cjm_research.text import sentiment
+
+ENGLISH_SHORT = [
+    "Still waiting for my refund", "delivery took ages", "Love the new app!", "thanks!",
+    "late again", "app keeps crashing", "great service", "Where is my order?",
+    "The driver was very rude", "checkout failed twice", "Payment declined again",
+    "Fast shipping, well packed", "worst experience ever", "Can you help me?",
+    "My parcel never arrived", "I was on hold for an hour", "Easy to use and cheap",
+    "Nobody answers the phone", "The price went up again", "Good value for money",
+    "Staff were friendly", "Charged twice for one order", "Refund please",
+    "It works fine now", "Not happy with the quality", "Website is down again",
+    "I will order again", "Too expensive for what it is", "Customer service was helpful",
+    "Wrong item delivered", "Still no update on my ticket", "Smooth checkout this time",
+    "The store was clean", "I had to call three times", "Best purchase this year",
+    "My account got locked", "Cancelled my order without telling me", "So slow to load",
+    "Great deals this week", "Why is my package stuck?",
+]
+
+
+def test_shipped_arrays_reproduce_the_sklearn_pipeline():
+    texts = ["enak sekali makanannya", "pelayanan buruk dan lama", "biasa saja tempatnya",
+             "sangat puas dengan kamar", "kecewa berat kurir telat", "harga standar lokasi dekat",
+             "mantap recommended", "jelek tidak akan kembali", "lumayan untuk makan siang"] * 3
+    labels = ["positive", "negative", "neutral"] * 9
+    word = dict(sm.WORD, min_df=1)
+    char = dict(sm.CHAR, min_df=1)
+    reference = make_pipeline(
+        make_union(TfidfVectorizer(sublinear_tf=True, **word),
+                   TfidfVectorizer(sublinear_tf=True, **char)),
+        LogisticRegression(C=sm.C, class_weight=sm.CLASS_WEIGHT, max_iter=3000))
+    reference.fit(texts, labels)
+    # train with the same min_df so the vocabularies match the reference
+    saved = sm.WORD, sm.CHAR
+    sm.WORD, sm.CHAR = word, char
+    try:
+        arrays = sm.train_indonesian(texts, labels)
+    finally:
+        sm.WORD, sm.CHAR = saved
+    model = sm.IndonesianModel.__new__(sm.IndonesianModel)
+    model.word = model._counter(arrays["word_vocab"], word)
+    model.char = model._counter(arrays["char_vocab"], char)
+    model.word_idf, model.char_idf = arrays["word_idf"], arrays["char_idf"]
+    model.coef, model.intercept = arrays["coef"], arrays["intercept"]
+    new = ["makanannya enak tapi pelayanan lama", "kurir telat lagi"]
+    order = [list(reference.classes_).index(label) for label in sm.LABELS]
+    np.testing.assert_allclose(model.predict_proba(new), reference.predict_proba(new)[:, order],
+                               atol=1e-4)
+
+
+def test_shipped_model_meets_target_on_smsa_valid(shared_data):
+    valid = sm.read_smsa(shared_data / "indonesian_sentiment" / "smsa_valid_preprocess.tsv")
+    out = sentiment(valid["text"], language="id")
+    assert f1_score(valid["label"], out["label"], average="macro") >= 0.78
+    assert out["score"].between(-1, 1).all()
+
+
+def test_language_detection_on_short_indonesian_reviews(shared_data):
+    valid = sm.read_smsa(shared_data / "indonesian_sentiment" / "smsa_valid_preprocess.tsv")
+    short = valid["text"].str.split().str[:4].str.join(" ")
+    accuracy = np.mean([detect_language(t) == "id" for t in short])
+    assert accuracy >= 0.95
+
+
+def test_language_detection_on_short_english_texts():
+    accuracy = np.mean([detect_language(t) == "en" for t in ENGLISH_SHORT])
+    assert accuracy >= 0.95
+
+
+def test_language_default_when_no_evidence():
+    assert detect_language("ok", default="id") == "id"
+    with pytest.raises(ParameterError, match="`default`"):
+        detect_language("ok", default="fr")
+
+
+def test_customer_rules_fix_what_plain_vader_misses():
+    complaints = ["Still waiting for my refund", "Flight delayed and no one at the desk",
+                  "I was on hold for 2 hours", "My parcel never arrived"]
+    plain = sm.english_scores(complaints, customer=False)
+    adjusted = sm.english_scores(complaints)
+    assert (adjusted["label"] == "negative").all()
+    assert (plain["label"] != "negative").any()
+    assert (adjusted["score"] < plain["score"]).all()
+
+
+def test_sentiment_frame_contract():
+    texts = pd.Series(["Love the new app!", None, "pelayanannya ramah dan cepat",
+                       "kurirnya kasar dan telat"], index=[10, 11, 12, 13])
+    out = sentiment(texts)
+    assert list(out.columns) == ["text", "language", "label", "score"]
+    assert out.index.tolist() == [10, 11, 12, 13]
+    assert out.loc[10, "label"] == "positive" and out.loc[10, "language"] == "en"
+    assert out.loc[12, "label"] == "positive" and out.loc[12, "language"] == "id"
+    assert out.loc[13, "label"] == "negative"
+    assert pd.isna(out.loc[11, "label"]) and np.isnan(out.loc[11, "score"])
+    assert out["score"].dropna().between(-1, 1).all()
+    with pytest.raises(ParameterError, match="`language`"):
+        sentiment(["x"], language="fr")
