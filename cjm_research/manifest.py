@@ -1,14 +1,16 @@
 """The manifest of a quarterly report: what went in, with which software, and how long it took.
 
 ``manifest.json`` makes a report reproducible and lets the runner skip work: the *fingerprint* is
-a hash of the parameters and of the sha256 of every input file (study file, framework, the quarter
-files used, future state, persona spec and the notebook itself). A report whose manifest has the
-same fingerprint is up to date.
+a hash of the parameters, the sha256 of every input file (study file, framework, the quarter files
+used, future state, persona spec and the notebook itself) and the package version. A report whose
+manifest has the same fingerprint is up to date.
 
 Examples
 --------
->>> fingerprint({"quarter": "2026Q3"}, {"study": {"path": "s.yml", "sha256": "ab"}})[:12]
-'8ac8e946d11c'
+>>> a = fingerprint({"quarter": "2026Q3"}, {"study": {"path": "s.yml", "sha256": "ab"}})
+>>> b = fingerprint({"quarter": "2026Q3"}, {"study": {"path": "moved/s.yml", "sha256": "ab"}})
+>>> a == b, len(a)
+(True, 64)
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ PATH_PARAMETERS = ("study", "persona_spec", "future_state")
 def fingerprint(parameters: dict, inputs: dict[str, dict]) -> str:
     """One hash of the parameters and the content of the inputs (paths do not count, content does)."""
     values = {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS}
-    payload = {"parameters": values, "inputs": {r: v["sha256"] for r, v in inputs.items()}}
+    # A new release of the package may compute differently, so it invalidates old reports too.
+    payload = {"parameters": values, "inputs": {r: v["sha256"] for r, v in inputs.items()},
+               "cjm-research": package_versions(["cjm-research"])["cjm-research"]}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
