@@ -105,6 +105,7 @@ class EventLog:
         self.framework = framework
         self.source = source
         self.unknown_events = list(unknown_events)
+        self._ordered_table = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -129,6 +130,7 @@ class EventLog:
     def to_pandas(self) -> pd.DataFrame:
         """All events as a pandas frame, ordered by customer and time."""
         ordered = self._table.order_by(["customer", "timestamp", "event"])
+        ordered = ordered.drop("pos") if "pos" in ordered.columns else ordered
         return io_events.to_frame(ordered, self.backend).reset_index(drop=True)
 
     def __len__(self) -> int:
@@ -155,10 +157,18 @@ class EventLog:
         return ibis.window(group_by=key, order_by=["timestamp", "event"])
 
     def _ordered(self):
-        """Events with ``pos``: 0-based position in the customer's time-ordered journey."""
+        """Events with ``pos``: 0-based position in the customer's time-ordered journey.
+
+        Computed once per log and kept in the engine: every journey query starts from it.
+        """
         import ibis
 
-        return self._table.mutate(pos=ibis.row_number().over(self._window()))
+        if "pos" in self._table.columns:  # stored in journey order by read_events
+            return self._table
+        if self._ordered_table is None:
+            ordered = self._table.mutate(pos=ibis.row_number().over(self._window()))
+            self._ordered_table = io_events.materialise(ordered, self.backend)
+        return self._ordered_table
 
     def _column(self, name: str, what: str) -> str:
         if name not in self._table.columns:
@@ -209,8 +219,10 @@ class EventLog:
         steps = self._steps(steps)
         key = self._column(on, "on")
         by_cols = self._by(by)
-        counts = self._run(funnel_counts(self._ordered(), steps, key=key, by=by_cols,
-                                         within=_timedelta(within, "within")))
+        wide = self._run(funnel_counts(self._ordered(), steps, key=key, by=by_cols,
+                                       within=_timedelta(within, "within")))
+        counts = wide.melt(id_vars=by_cols, var_name="position", value_name="customers")
+        counts["position"] = counts["position"].str.removeprefix("step_").astype(int)
         return _funnel_frame(counts, steps, by_cols)
 
     @staticmethod
@@ -231,10 +243,13 @@ class EventLog:
         --------
         >>> log.transitions().head()  # doctest: +SKIP
         """
+        import ibis
+
         key = self._column(on, "on")
         by_cols = self._by(by)
-        t = self._table
-        t = t.mutate(source=t[key], target=t[key].lead().over(self._window()))
+        t = self._ordered()
+        w = ibis.window(group_by="customer", order_by="pos")
+        t = t.mutate(source=t[key], target=t[key].lead().over(w))
         pairs = t.filter(t.target.notnull() & t.source.notnull())
         counts = self._run(pairs.group_by([*by_cols, "source", "target"]).agg(count=pairs.count()))
         return _with_probability(counts, [*by_cols, "source"])
@@ -259,11 +274,9 @@ class EventLog:
         per = per.mutate(path=per.steps.sort().map(lambda s: s.step).join(sep),
                          length=per.steps.length())
         counts = per.group_by(["path", "length"]).agg(customers=per.count())
-        total = int(self._scalar(self._table.customer.nunique()))
+        counts = counts.mutate(share=counts.customers / counts.customers.sum().over())
         result = counts.order_by([ibis.desc("customers"), "path"])
-        result = self._run(result.limit(top) if top else result)
-        result["share"] = result["customers"] / total
-        return result.reset_index(drop=True)
+        return self._run(result.limit(top) if top else result).reset_index(drop=True)
 
     def sessions(self, gap="30min") -> pd.DataFrame:
         """Split each journey into sessions at inactivity gaps longer than ``gap``.

@@ -14,44 +14,44 @@ import pandas as pd
 
 
 def funnel_counts(ordered, steps: list[str], *, key: str, by: list[str], within: pd.Timedelta | None):
-    """Customers reaching each step, as an Ibis table with ``by``, ``position``, ``customers``.
+    """Customers reaching each step: an Ibis table with ``by`` and ``step_1`` .. ``step_k`` counts.
 
-    ``ordered`` is the event table with ``pos`` (the position in the customer's journey).
+    ``ordered`` is the event table with ``pos`` (the position in the customer's journey). The
+    steps are matched by one chain of left joins, so a single aggregate counts every step.
     """
     import ibis
 
     from .events import _interval
 
     start = ordered.filter(ordered[key] == steps[0])
-    start = start.select("customer", *by, start_ts=start.timestamp, ts=start.timestamp, pos_1=start.pos)
+    start = start.select("customer", *by, ts_1=start.timestamp, pos_1=start.pos)
     if within is None:
         first = ibis.window(group_by="customer", order_by="pos_1")
         start = start.filter(ibis.row_number().over(first) == 0)
-    stages, current = [start], start
+    current = start
+    window = _interval(within) if within is not None else None
     for k, step in enumerate(steps[1:], start=2):
-        current = _next_step(ordered, current, steps, k, step, key, by,
-                             _interval(within) if within is not None else None)
-        stages.append(current)
-    parts = [s.group_by(by).agg(customers=s.customer.nunique()).mutate(position=ibis.literal(k))
-             if by else s.agg(customers=s.customer.nunique()).mutate(position=ibis.literal(k))
-             for k, s in enumerate(stages, start=1)]
-    return ibis.union(*parts, distinct=False)
+        current = _next_step(ordered, current, steps, k, step, key, by, window)
+    counts = {f"step_{k}": current.customer.nunique(where=current[f"ts_{k}"].notnull())
+              for k in range(1, len(steps) + 1)}
+    return current.group_by(by).agg(**counts) if by else current.agg(**counts)
 
 
 def _next_step(ordered, current, steps, k, step, key, by, window):
-    """Match step ``k`` for every open funnel attempt in ``current``."""
+    """Match step ``k`` for every funnel attempt in ``current`` (null when it is not reached)."""
     cand = ordered.filter(ordered[key] == step)
     cand = cand.select(c_customer=cand.customer, c_ts=cand.timestamp, c_pos=cand.pos)
-    cond = [current.customer == cand.c_customer, cand.c_ts >= current.ts]
+    # A null ts_{k-1} (step k-1 not reached) matches nothing, so the attempt stays unfinished.
+    cond = [current.customer == cand.c_customer, cand.c_ts >= current[f"ts_{k - 1}"]]
     if window is not None:
-        cond.append(cand.c_ts <= current.start_ts + window)
+        cond.append(cand.c_ts <= current.ts_1 + window)
     # A repeated step must be matched by a different event than the earlier step(s) it repeats.
     cond += [cand.c_pos != current[f"pos_{j}"] for j in range(1, k) if steps[j - 1] == step]
-    joined = current.join(cand, cond)
+    joined = current.left_join(cand, cond)
     # pos_1 identifies the attempt; other positions are carried only while a later step repeats them.
     keep = ["pos_1"] + [f"pos_{j}" for j in range(2, k)
-                        if f"pos_{j}" in current.columns and steps[j - 1] in steps[k:]]
+                        if f"pos_{j}" in current.columns and steps[j - 1] in steps[k - 1:]]
+    reached = [f"ts_{j}" for j in range(1, k)]
     # pos orders events by time, so the smallest candidate position is also the earliest time.
-    grouped = joined.group_by(["customer", *by, "start_ts", *keep]).agg(
-        ts=joined.c_ts.min(), **{f"pos_{k}": joined.c_pos.min()})
-    return grouped
+    return joined.group_by(["customer", *by, *reached, *keep]).agg(
+        **{f"ts_{k}": joined.c_ts.min(), f"pos_{k}": joined.c_pos.min()})

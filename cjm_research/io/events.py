@@ -137,10 +137,10 @@ def _find_rows(source, column: str, bad_values: list) -> list[int]:
     return [int(i) + 1 for i in mask.to_numpy().nonzero()[0][:5]]
 
 
-def _check_parsed(table, con, source, timestamp: str, customer: str, event: str, lifecycle) -> None:
+def _check_parsed(table, raw, con, source, timestamp: str, customer: str, event: str, lifecycle) -> None:
     """Raise one DataError for an empty log or rows whose customer, event or timestamp is unusable."""
     where = _describe(source)
-    # One pass over the data for every check: on Spark each query has a fixed start-up cost.
+    # One pass over the (already stored) events for every check.
     stats = con.execute(table.agg(n=table.count(), customer=table.customer.isnull().sum(),
                                   event=table.event.isnull().sum(),
                                   timestamp=table.timestamp.isnull().sum())).iloc[0]
@@ -154,8 +154,8 @@ def _check_parsed(table, con, source, timestamp: str, customer: str, event: str,
                             f"(data rows {preview(rows)}); every event needs one.")
     n_bad = int(stats["timestamp"] or 0)
     if n_bad:
-        bad = table.filter(table.timestamp.isnull())
-        values = con.execute(bad.select(raw=bad["__raw_ts"].cast("string")).limit(5))["raw"].tolist()
+        parsed = raw.select(raw=raw[timestamp].cast("string"), ts=_timestamp_expr(raw[timestamp]))
+        values = con.execute(parsed.filter(parsed.ts.isnull()).limit(5))["raw"].tolist()
         values = [None if pd.isna(v) else v for v in values]
         rows = _find_rows(source, timestamp, values)
         raise DataError(
@@ -185,6 +185,8 @@ def event_table(source, *, customer: str, timestamp: str, event: str, channel: s
         The table with the standard columns and, with a framework, the event names it does not
         know (they keep a null touchpoint and stage).
     """
+    import ibis
+
     con = connect(con)
     where = _describe(source)
     raw = _raw_table(source, con)
@@ -192,22 +194,27 @@ def event_table(source, *, customer: str, timestamp: str, event: str, channel: s
                "value": value}
     _check_columns(raw, {**mapping, "lifecycle": lifecycle_column}, where)
     raw = _lifecycle_filter(raw, lifecycle, lifecycle_column)
-    table = raw.select(**_standard_columns(raw, mapping), __raw_ts=raw[timestamp])
-    _check_parsed(table, con, source, timestamp, customer, event, lifecycle)
-    table = table.drop("__raw_ts")
+    table = raw.select(**_standard_columns(raw, mapping))
     unknown: list[str] = []
     if framework is not None:
-        table, unknown = _with_framework(table, framework, con)
-    if con.name != "duckdb" or not str(source).lower().endswith((".parquet", ".pq")):
-        table = materialise(table, con)
+        table = _with_framework(table, framework)
+    # Events are stored once, in journey order (pos = 0, 1, ... per customer by time, ties by
+    # event name): every check and every journey query then starts from the stored table
+    # instead of parsing the file and sorting again.
+    order = ibis.window(group_by="customer", order_by=["timestamp", "event"])
+    table = materialise(table.mutate(pos=ibis.row_number().over(order)), con)
+    _check_parsed(table, raw, con, source, timestamp, customer, event, lifecycle)
+    if framework is not None:
+        names = con.execute(table.select("event").distinct())["event"].dropna().tolist()
+        unknown = sorted(n for n in names if n not in framework.event_map())
     return table, unknown
 
 
 def materialise(table, con):
     """Compute ``table`` once and keep it in the engine (temp table in DuckDB, cached view in Spark).
 
-    Parquet read by DuckDB is left as a scan (it streams); CSV text and DataFrames would otherwise
-    be parsed or transferred again by every query.
+    DuckDB keeps temporary tables compressed and spills them to disk when memory runs short, so
+    logs larger than memory still work; other engines get the query itself back.
     """
     import uuid
 
@@ -243,29 +250,25 @@ def _standard_columns(raw, mapping: dict) -> dict:
     return cols
 
 
-def _with_framework(table, framework, con):
+def _with_framework(table, framework):
     """Add ``touchpoint`` and ``stage`` from the framework; fill missing channels from it."""
     import ibis
 
     emap = framework.event_map()
-    lookup = pd.DataFrame({
+    lookup = ibis.memtable(pd.DataFrame({
         "__event": list(emap),
         "touchpoint": list(emap.values()),
         "stage": [framework.touchpoints[t].stage for t in emap.values()],
         "__fw_channel": [framework.touchpoints[t].channel for t in emap.values()],
-    })
-    lookup = ibis.memtable(lookup)
+    }))
     joined = table.left_join(lookup, table.event == lookup["__event"])
     joined = joined.mutate(channel=joined.channel.fill_null(joined["__fw_channel"]))
-    joined = joined.select(*STANDARD, "touchpoint", "stage")
-    names = con.execute(table.select("event").distinct())["event"].dropna().tolist()
-    unknown = sorted(n for n in names if n not in emap)
-    return joined, unknown
+    return joined.select(*STANDARD, "touchpoint", "stage")
 
 
 def to_frame(table, con) -> pd.DataFrame:
     """Execute ``table`` and give the standard pandas dtypes of docs/data-model.md."""
-    frame = con.to_pandas(table)
+    frame = con.to_pandas(table.drop("pos") if "pos" in table.columns else table)
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True).astype("datetime64[ns, UTC]")
     for col in ("customer", "event", "channel", "touchpoint", "stage"):
         if col in frame:
