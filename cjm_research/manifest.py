@@ -50,6 +50,9 @@ def input_files(config, quarter: str, *, previous: str | None, future_state, per
         files["future_state"] = Path(future_state)
     if persona_spec:
         files["persona_spec"] = Path(persona_spec)
+        stored = Path(persona_spec).with_suffix(".joblib")  # the fitted model PersonaModel.save keeps
+        if stored.is_file():
+            files["persona_model"] = stored
     return {role: Path(path) for role, path in files.items() if path is not None}
 
 

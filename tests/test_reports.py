@@ -329,3 +329,21 @@ def test_only_kernel_deaths_and_timeouts_are_retried():
     assert reports._retryable(RuntimeError("Kernel didn't respond in 60 seconds"))
     assert not reports._retryable(RuntimeError("something else"))
     assert not reports._retryable(ValueError("planted"))
+
+
+def test_persona_spec_and_its_model_are_inputs(good, tmp_path):
+    from cjm_research import manifest as mf
+    from cjm_research.study import read_study_config
+
+    spec = tmp_path / "personas.yml"
+    spec.write_text("features: [nps]\nk: 2\nmethod: kmeans\n")
+    (tmp_path / "personas.joblib").write_bytes(b"model")
+    files = mf.input_files(read_study_config(good["study"]), "2026Q3", previous=None, future_state=None,
+                           persona_spec=spec, notebook=good["notebook"])
+    assert files["persona_spec"] == spec and files["persona_model"] == tmp_path / "personas.joblib"
+    assert "2026Q2.survey" not in files
+    hashed = mf.hash_inputs(files)
+    assert hashed["persona_model"]["sha256"] == hashlib.sha256(b"model").hexdigest()
+    before = mf.fingerprint(PARAMS, hashed)
+    (tmp_path / "personas.joblib").write_bytes(b"refitted")
+    assert mf.fingerprint(PARAMS, mf.hash_inputs(files)) != before
