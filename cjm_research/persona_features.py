@@ -12,7 +12,10 @@ Cleaning rules (documented here, applied by :func:`clean_features` and reported 
 
 1. A feature with a single distinct value carries no information and is dropped.
 2. Numeric values beyond Tukey's far-out fences (``Q1 - 3 IQR``, ``Q3 + 3 IQR``) are implausible
-   (a birth year of 1893, an income of 666,666 among ordinary ones) and become missing.
+   (a birth year of 1893, an income of 666,666 among ordinary ones) and become missing. For a
+   non-negative, right-skewed feature (Kelly's percentile skewness > 0.2, typical of money
+   amounts) the fences are taken on
+   the ``log(1 + x)`` scale, so the long but genuine tail of big spenders is kept.
 3. Categories held by less than ``min_category_share`` of respondents (default 1 %) are junk or too
    rare to describe a persona (``YOLO``, ``Absurd``) and are pooled as ``"(other)"``.
 4. Missing values are imputed inside the model: numeric by the median, categorical by the most
@@ -136,11 +139,21 @@ def _kept_categories(values: pd.Series, min_share: float, findings: list, col: s
 
 
 def _fences(values: pd.Series, k: float) -> tuple[float, float]:
-    q1, q3 = values.quantile([0.25, 0.75])
+    values = values.dropna()
+    skewed = bool(len(values)) and values.min() >= 0 and _kelly_skew(values) > 0.2
+    scale = np.log1p(values) if skewed else values
+    q1, q3 = scale.quantile([0.25, 0.75])
     iqr = q3 - q1
     if iqr == 0:  # a spike of identical values: use the full range so nothing is flagged
         return float(values.min()), float(values.max())
-    return float(q1 - k * iqr), float(q3 + k * iqr)
+    low, high = q1 - k * iqr, q3 + k * iqr
+    return (float(np.expm1(low)), float(np.expm1(high))) if skewed else (float(low), float(high))
+
+
+def _kelly_skew(values: pd.Series) -> float:
+    # Percentile (Kelly) skewness: unlike the moment skewness, one wild value cannot make it large.
+    p10, p50, p90 = values.quantile([0.1, 0.5, 0.9])
+    return float((p90 + p10 - 2 * p50) / (p90 - p10)) if p90 > p10 else 0.0
 
 
 def clean_features(df: pd.DataFrame, spec: dict, rules: dict, *, source: str = "data"
@@ -189,7 +202,8 @@ def _as_kind(series: pd.Series, kind: str, source: str) -> pd.Series:
 
 
 def _finding(column: str, rule: str, n: int, examples) -> dict:
-    return {"column": column, "rule": rule, "n": n, "examples": preview(list(examples)) if len(examples) else ""}
+    plain = [v.item() if isinstance(v, np.generic) else v for v in examples]
+    return {"column": column, "rule": rule, "n": n, "examples": preview(plain) if plain else ""}
 
 
 def make_preprocessor(spec: dict) -> ColumnTransformer:
