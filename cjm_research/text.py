@@ -13,8 +13,10 @@ from .errors import check_choice
 from .language import detect_language
 from .redaction import redact, redact_series
 from .sentiment_model import english_scores, indonesian_scores
+from .themes import representative_quotes, themes
 
-__all__ = ["redact", "redact_series", "sentiment", "detect_language"]
+__all__ = ["redact", "redact_series", "sentiment", "detect_language", "themes",
+           "representative_quotes"]
 
 
 def _as_series(texts) -> pd.Series:
