@@ -302,17 +302,6 @@ def _locked(lock: Path) -> bool:
     return False
 
 
-def test_swap_keeps_previous_until_new_in_place(tmp_path):
-    final, staging = tmp_path / "2026Q3", tmp_path / "_staging" / "new"
-    final.mkdir()
-    (final / "a.txt").write_text("old")
-    staging.mkdir(parents=True)
-    (staging / "a.txt").write_text("new")
-    reports._swap_into_place(staging, final)
-    assert (final / "a.txt").read_text() == "new" and not staging.exists()
-    assert sorted(p.name for p in (tmp_path / "_staging").iterdir()) == []
-
-
 def test_missing_kernel_is_named(copy):
     with pytest.raises(ReportError) as info:
         make_report(copy["study"], "2026Q3", out=copy["out"], notebook=copy["notebook"], progress=False,
@@ -347,3 +336,37 @@ def test_persona_spec_and_its_model_are_inputs(good, tmp_path):
     before = mf.fingerprint(PARAMS, hashed)
     (tmp_path / "personas.joblib").write_bytes(b"refitted")
     assert mf.fingerprint(PARAMS, mf.hash_inputs(files)) != before
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_swap_with_and_without_renameat2(tmp_path, monkeypatch, exchange):
+    if not exchange:
+        monkeypatch.setattr(reports, "_exchange", lambda a, b: False)
+    final, staging = tmp_path / "2026Q3", tmp_path / "_staging" / "run"
+    for folder, text in ((final, "old"), (staging, "new")):
+        folder.mkdir(parents=True)
+        (folder / "report.html").write_text(text)
+    reports._swap_into_place(staging, final)
+    assert (final / "report.html").read_text() == "new"
+    assert list((tmp_path / "_staging").iterdir()) == []
+
+
+def test_failed_second_rename_puts_the_old_report_back(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(reports, "_exchange", lambda a, b: False)
+    final, staging = tmp_path / "2026Q3", tmp_path / "_staging" / "run"
+    for folder, text in ((final, "old"), (staging, "new")):
+        folder.mkdir(parents=True)
+        (folder / "report.html").write_text(text)
+    real = os.replace
+
+    def flaky(src, dst):
+        if Path(src) == staging:
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(reports.os, "replace", flaky)
+    with pytest.raises(OSError, match="disk full"):
+        reports._swap_into_place(staging, final)
+    assert (final / "report.html").read_text() == "old"
