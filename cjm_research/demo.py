@@ -327,19 +327,13 @@ def future_state(baseline: str) -> dict:
     return {
         "name": "Future state 2027", "baseline_quarter": baseline,
         "stages": {
-            "consideration": {"targets": {"csat": 75, "ces": 3.0}, "emotion": 0.4,
-                              "touchpoints": {"added": [], "removed": [], "changed": ["app_browse", "store_visit"]}},
-            "decision": {"targets": {"csat": 80, "ces": 3.0, "nps": 30, "conversion_rate": 40},
-                         "emotion": 0.5,
-                         "touchpoints": {"added": [{"id": "one_click_payment", "label": "One-click payment",
-                                                    "channel": "app"}],
-                                         "removed": [], "changed": ["payment"]}},
-            "retention": {"targets": {"csat": 75, "ces": 3.0, "repurchase_rate": 30}, "emotion": 0.4,
-                          "touchpoints": {"added": [{"id": "live_delivery_map", "label": "Live delivery map",
-                                                     "channel": "app"}],
-                                          "removed": [], "changed": ["order_tracking", "call_centre_support"]}},
-            "advocacy": {"targets": {"csat": 70, "nps": 35}, "emotion": 0.5,
-                         "touchpoints": {"added": [], "removed": [], "changed": ["referral"]}},
+            "consideration": _target({"csat": 75, "ces": 3.0}, 0.4, ["app_browse", "store_visit"]),
+            "decision": _target({"csat": 80, "ces": 3.0, "nps": 30, "conversion_rate": 40}, 0.5,
+                                ["payment"], ("one_click_payment", "One-click payment")),
+            "retention": _target({"csat": 75, "ces": 3.0, "repurchase_rate": 30}, 0.4,
+                                 ["order_tracking", "call_centre_support"],
+                                 ("live_delivery_map", "Live delivery map")),
+            "advocacy": _target({"csat": 70, "nps": 35}, 0.5, ["referral"]),
         },
         "opportunities": [
             opp("Retry failed payments automatically", "decision", ["payment_failure"],
@@ -365,8 +359,8 @@ def _check_args(seed, respondents, quarters) -> list[str]:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ParameterError(f"The value for `seed` must be a non-negative integer, but {seed!r} was passed.")
     if not isinstance(respondents, (int, np.integer)) or isinstance(respondents, bool) or respondents < 100:
-        raise ParameterError("The value for `respondents` must be an integer of at least 100 "
-                             f"(interviews need several respondents per persona), but {respondents!r} was passed.")
+        raise ParameterError("The value for `respondents` must be an integer of at least 100 (interviews "
+                             f"need several respondents per persona), but {respondents!r} was passed.")
     if isinstance(quarters, str) or not len(quarters):
         raise ParameterError(f"The value for `quarters` must be a non-empty list of YYYYQn labels, "
                              f"but {quarters!r} was passed.")
@@ -394,6 +388,12 @@ def _write_framework(out: Path) -> JourneyFramework:
 def _write_yaml(path: Path, data: dict) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
                     encoding="utf-8")
+
+
+def _target(targets: dict, emotion: float, changed: list, added: tuple = ()) -> dict:
+    new = [{"id": added[0], "label": added[1], "channel": "app"}] if added else []
+    return {"targets": targets, "emotion": emotion,
+            "touchpoints": {"added": new, "removed": [], "changed": changed}}
 
 
 def _opportunity(title, stage, pains, owner, impact, effort, metric, value) -> dict:
