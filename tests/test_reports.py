@@ -370,3 +370,23 @@ def test_failed_second_rename_puts_the_old_report_back(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         reports._swap_into_place(staging, final)
     assert (final / "report.html").read_text() == "old"
+
+
+def test_report_parameters_resolve_defaults(good, tmp_path):
+    from cjm_research.study import read_study_config
+
+    config = read_study_config(good["study"])
+    params = reports.report_parameters(config, "2026Q2")
+    assert params["previous_quarter"] is None  # the study has no 2026Q1
+    assert params["language"] == "en" and params["min_cell_size"] == 5 and params["future_state"] is None
+    params = reports.report_parameters(config, "2026Q3", previous="2026q2", min_cell_size=10, language="id",
+                                       future_state=tmp_path / "fs.yml")
+    assert (params["previous_quarter"], params["min_cell_size"], params["language"]) == ("2026Q2", 10, "id")
+    assert params["future_state"] == str(tmp_path / "fs.yml")
+    with pytest.raises(CJMError, match="has no quarter '2025Q1'"):
+        reports.report_parameters(config, "2026Q3", previous="2025Q1")
+    with pytest.raises(ParameterError, match="`min_cell_size` must be a positive integer"):
+        reports.report_parameters(config, "2026Q3", min_cell_size=0)
+    with pytest.raises(CJMError, match=r"future_state: .*fs\.yml"):
+        make_report(good["study"], "2026Q3", out=tmp_path / "r", notebook=good["notebook"],
+                    future_state=tmp_path / "fs.yml")
