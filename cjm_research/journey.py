@@ -226,11 +226,13 @@ def _cell_text(group: pd.DataFrame, top: int, width: int, min_cell_size: int) ->
 
 
 def current_state(study, personas=None, *, min_cell_size: int | None = None, top: int = 3,
-                  low_rating: int = 2, progress: bool = True) -> JourneyMap:
+                  low_rating: int = 2, n_boot: int = 200, progress: bool = True) -> JourneyMap:
     """Build the current-state journey map of one study quarter.
 
     Joins the survey (ratings, CSAT, CES, NPS), the coded interviews (pain points, quotes,
-    sentiment) and the event log (channels, process, drop-offs, conversion) per persona and stage.
+    sentiment, negative themes) and the event log (channels, process, drop-offs, conversion) per
+    persona and stage. Opportunities come from the top pain points and from the "fix first"
+    quadrant of the importance-performance analysis of touchpoint ratings against NPS.
 
     Parameters
     ----------
@@ -245,6 +247,9 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
         How many paths and opportunities to keep per stage and persona.
     low_rating : int, default 2
         Touchpoint ratings at or below it (on 1..5) count as pain-point evidence.
+    n_boot : int, default 200
+        Bootstrap resamples for the intervals of touchpoint importance (key drivers of NPS) behind
+        the "fix first" opportunities; 0 for none.
     progress : bool, default True
         Show a tqdm bar over the lanes.
 
@@ -260,10 +265,11 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
     """
     from . import lanes
 
-    evidence = lanes.Evidence.collect(study, personas, low_rating=low_rating, top=top)
+    size = study.config.min_cell_size if min_cell_size is None else int(min_cell_size)
+    evidence = lanes.Evidence.collect(study, personas, low_rating=low_rating, top=top, min_cell_size=size,
+                                      n_boot=n_boot)
     frames = [builder(evidence) for builder in tqdm(lanes.BUILDERS, desc="journey lanes",
                                                     disable=not progress, leave=False)]
-    size = study.config.min_cell_size if min_cell_size is None else int(min_cell_size)
     return JourneyMap(pd.concat([conform(f) for f in frames], ignore_index=True),
                       framework=study.framework, min_cell_size=size, quarter=study.quarter,
                       study=study, assignment=evidence.assignment, definitions=evidence.definitions)

@@ -68,6 +68,8 @@ class Evidence:
     top: int = 3
     conversion: object = "purchase"
     repurchase: object = ("purchase", "repeat_purchase")
+    min_cell_size: int = 5
+    n_boot: int = 200
     definitions: dict = field(default_factory=dict)
     pain_evidence: pd.DataFrame | None = None
     _scored: pd.DataFrame | None = None
@@ -121,18 +123,21 @@ class Evidence:
         """
         if self._scored is None:
             ex = self.customer_excerpts().copy()
-            scores, source = _sentiment_scores(ex)
-            self._scored = ex.assign(sentiment_score=scores, sentiment_source=source)
+            scores, labels, source = _sentiment_scores(ex)
+            self._scored = ex.assign(sentiment_score=scores, sentiment_label=labels, sentiment_source=source)
         return self._scored
 
 
-def _sentiment_scores(ex: pd.DataFrame) -> tuple[pd.Series, str]:
+def _sentiment_scores(ex: pd.DataFrame) -> tuple[pd.Series, pd.Series, str]:
     from . import text
 
     if hasattr(text, "sentiment") and len(ex):
-        result = text.sentiment(ex["text"].fillna("").astype(str).tolist())
-        return pd.Series(result["score"].to_numpy(dtype=float), index=ex.index), "sentiment of quotes"
-    return pd.to_numeric(ex["emotion_score"], errors="coerce"), "coded emotion score"
+        result = text.sentiment(ex["text"].astype("object").where(ex["text"].notna(), None).tolist())
+        return (pd.Series(result["score"].to_numpy(dtype=float), index=ex.index),
+                pd.Series(result["label"].to_numpy(), index=ex.index), "sentiment of quotes")
+    scores = pd.to_numeric(ex["emotion_score"], errors="coerce")
+    labels = pd.cut(scores, [-1.01, -0.05, 0.05, 1.01], labels=["negative", "neutral", "positive"])
+    return scores, labels.astype("object"), "coded emotion score"
 
 
 def _customer_personas(survey: pd.DataFrame, cols) -> pd.Series:
@@ -350,8 +355,9 @@ def pain_points(ev: Evidence) -> pd.DataFrame:
     Each source gives a count and a base: coded interview excerpts (of the persona's excerpts at
     the stage), low touchpoint ratings (of the ratings), excerpts in negative text themes (of the
     excerpts) and event drop-offs at the touchpoint (of the customers who reached it). The score
-    (0..100) is the mean of the four shares, so a pain point seen in several kinds of evidence
-    outranks one that is loud in a single source. Touchpoint evidence joins the pain-point code
+    (0..100) is the mean of the four shares (each its lower 95% Wilson bound, so thin evidence
+    counts less), and a pain point seen in several kinds of evidence outranks one that is loud
+    in a single source. Touchpoint evidence joins the pain-point code
     that interviews most often attach to that touchpoint.
     """
     evidence = pd.concat([_coded_evidence(ev), _rating_evidence(ev), _theme_evidence(ev),
@@ -410,11 +416,32 @@ def _theme_evidence(ev: Evidence) -> pd.DataFrame:
 
     if not hasattr(text, "themes"):
         return _evidence_frame([], "negative_themes")
-    return _themes_to_evidence(ev, text.themes)
+    ex = ev.scored_excerpts().dropna(subset=["persona", "stage", "text"])
+    negative = ex[ex["sentiment_label"] == "negative"]
+    if len(negative) < 3:
+        return _evidence_frame([], "negative_themes")
+    found = text.themes(negative, text="text", by=["persona", "stage"], names=ev.participant_names())
+    member = negative.assign(theme=found.attrs["assignments"].reindex(negative.index).fillna(0).astype(int))
+    member = member[member["theme"] > 0]
+    labels = found.drop_duplicates("theme").set_index("theme")["label"]
+    # At each stage a theme stands for the pain-point code most of its excerpts there carry (or for
+    # its own label): one theme may span stages, a code belongs to the stage it was coded at.
+    item = member.groupby(["theme", "stage"]).apply(
+        lambda g: g["pain_point"].mode().iloc[0] if g["pain_point"].notna().any()
+        else f"theme: {labels.get(g.name[0], g.name[0])}", include_groups=False).rename("item")
+    member = member.join(item, on=["theme", "stage"])
+    base = ex.groupby(["persona", "stage"]).size()
+    rows = [{"persona": p, "stage": s, "item": i, "count": len(g), "base": int(base[(p, s)]),
+             "touchpoint": g["touchpoint"].mode().iloc[0] if g["touchpoint"].notna().any() else None}
+            for (p, s, i), g in member.groupby(["persona", "stage", "item"])]
+    return _evidence_frame(rows, "negative_themes")
 
 
 def _score(evidence: pd.DataFrame) -> pd.DataFrame:
-    evidence = evidence.assign(share=evidence["count"] / evidence["base"].replace(0, np.nan))
+    # The lower Wilson bound rather than the raw share: 2 of 10 excerpts is weaker evidence than
+    # 60 of 300 ratings, and a pain point should not top a stage on a handful of mentions.
+    evidence = evidence.assign(share=[metrics.wilson(int(k), int(n))[0] if n else 0.0
+                                      for k, n in zip(evidence["count"], evidence["base"])])
     keys = ["persona", "stage", "item"]
     wide = evidence.pivot_table(index=keys, columns="kind", values=["count", "base", "share"],
                                 aggfunc="sum", fill_value=0)
@@ -460,15 +487,57 @@ def opportunities(ev: Evidence) -> pd.DataFrame:
 
 def _quadrant_opportunities(ev: Evidence) -> pd.DataFrame:
     """"Fix first" touchpoints (important, under-performing) from :mod:`cjm_research.drivers`."""
-    try:
-        from . import drivers
-    except ImportError:  # the drivers module has not landed: pain points alone give opportunities
+    from .drivers import importance_performance
+
+    ratings = {col: tp for tp, col in ev.columns.touchpoint_ratings.items() if col in ev.survey.columns}
+    outcome = ev.columns.nps
+    if len(ratings) < 2 or not outcome or outcome not in ev.survey.columns:
         return pd.DataFrame()
-    return _quadrant_rows(ev, drivers)
+    parts = []
+    for persona, group in ev.survey.groupby("persona", observed=True):
+        if len(group) < max(ev.min_cell_size, len(ratings) + 2):
+            continue  # too few respondents for a driver model; the cell would be masked anyway
+        usable = _driver_columns(group, list(ratings))
+        if len(usable) < 2:
+            continue
+        # Pairwise: respondents rate only the touchpoints they used, listwise would drop most of them.
+        table = importance_performance(group, usable, outcome, missing="pairwise", n_boot=ev.n_boot)
+        parts.append(table.assign(persona=persona))
+    if not parts:
+        return pd.DataFrame()
+    ipa = pd.concat(parts, ignore_index=True)
+    fix = ipa[ipa["quadrant"] == "fix first"].copy()
+    fix["touchpoint"] = fix["driver"].map(ratings)
+    fix["stage"] = fix["touchpoint"].map(lambda t: ev.framework.touchpoint(t).stage)
+    fix["rank"] = ev.top + fix.groupby(["persona", "stage"])["importance"].rank(ascending=False, method="first")
+    return pd.DataFrame({"persona": fix["persona"], "stage": fix["stage"], "lane": "opportunities",
+                         "item": "Improve: " + fix["touchpoint"], "value": fix["importance"],
+                         "ci_low": fix["ci_low"], "ci_high": fix["ci_high"], "n": fix["n"], "rank": fix["rank"],
+                         "source": "importance-performance: fix first",
+                         "detail": [f"{i:.1f}% of the NPS R2, performance {p:.0f}/100" for i, p in
+                                    zip(fix["importance"], fix["performance"])]})
 
 
 
 # ------------------------------------------------------------------------- event lanes
+
+def _driver_columns(group: pd.DataFrame, columns: list[str], *, min_pairs: int = 10) -> list[str]:
+    """Ratings usable in a pairwise driver model: every pair rated together by ``min_pairs`` people.
+
+    Within a persona some touchpoints are hardly used (store loyalists rarely browse the app), and
+    a pair never rated together has no correlation at all; such ratings are left out, the least
+    co-rated first.
+    """
+    rated = group[columns].notna().astype(int)
+    keep = [c for c in columns if rated[c].sum() >= min_pairs]
+    while len(keep) > 1:
+        pairs = rated[keep].T @ rated[keep]
+        short = (pairs < min_pairs).sum()
+        if not short.any():
+            break
+        keep.remove(short.idxmax())
+    return keep
+
 
 def _known(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows of an event query with a persona (customers outside the survey have none)."""
