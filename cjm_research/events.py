@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import ParameterError, check_choice
+from .errors import ParameterError
 from .io import events as io_events
 
-END = "(end)"
 
 
 def read_events(source, *, customer: str, timestamp: str, event: str, channel: str | None = None,
