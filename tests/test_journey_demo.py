@@ -40,7 +40,7 @@ def test_planted_payment_pain_point_tops_the_decision_stage(jm, truth):
     assert pains.iloc[0]["item"] == planted["code"]
     assert pains.iloc[0]["rank"] == 1
     # the evidence behind it comes from several independent sources
-    assert {"excerpts", "low_ratings", "drop_offs"} <= set(str(pains.iloc[0]["source"]).split(", "))
+    assert {"excerpts", "low_ratings", "negative_themes", "drop_offs"} <= set(str(pains.iloc[0]["source"]).split(", "))
     # other personas do not have it on top
     others = [p for p in jm.personas if p != persona]
     assert all(jm.pain_points(persona=p, stage="decision").iloc[0]["item"] != planted["code"] for p in others)
@@ -137,3 +137,18 @@ def test_blueprint_and_day_in_the_life_from_demo(jm, q1, model):
     shares = dil.groupby("persona")["share"].sum()
     assert np.allclose(shares, 1.0)
     assert dil["hour"].between(0, 23).all()
+
+
+def test_sentiment_emotion_and_fix_first_opportunities(jm, q1):
+    survey = q1.survey.assign(persona=jm.assignment.to_numpy())
+    persona_of = survey.set_index("customer_id")["persona"]
+    ex = q1.interviews.assign(persona=q1.interviews["customer_id"].map(persona_of))
+    persona = jm.personas[0]
+    mine = ex[(ex["persona"] == persona) & (ex["stage"] == "decision")]
+    expected = cjm.sentiment(mine["text"].tolist())["score"].mean()
+    emo = jm.table(persona=persona, stage="decision", lane="emotion")
+    assert emo.query("item == 'sentiment'")["value"].iloc[0] == pytest.approx(expected)
+    opps = jm.table(lane="opportunities")
+    ipa = opps[opps["source"] == "importance-performance: fix first"]
+    assert len(ipa) and ipa["item"].str.startswith("Improve: ").all()
+    assert (ipa["ci_low"] <= ipa["value"]).all() and (ipa["value"] <= ipa["ci_high"]).all()
