@@ -172,8 +172,10 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h):
         score = float(hit["value"].fillna(0).iloc[0])
         ax.scatter([x], [y(cur.loc[stage, "value"]) + 0.28], marker="v", s=40 + 6 * score,
                    color=PAIN_COLOUR, zorder=4)
-        ax.text(x + 0.1, y(cur.loc[stage, "value"]) + 0.3, str(hit["item"].iloc[0]).replace("_", " "),
-                color=PAIN_COLOUR, fontsize=8, va="center")
+        last = x > len(stages) - 1  # on the last stage the label goes left, inside the map
+        ax.text(x - 0.1 if last else x + 0.1, y(cur.loc[stage, "value"]) + 0.3,
+                textwrap.shorten(str(hit["item"].iloc[0]).replace("_", " "), 34, placeholder="..."),
+                color=PAIN_COLOUR, fontsize=8, va="center", ha="right" if last else "left")
     # Below the map, where the long persona names cannot cover a lane or a stage header.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=3, frameon=False,
               title="Emotion (pooled) by persona, bold: the persona of this map; hollow markers: its two sources; "
