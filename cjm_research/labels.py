@@ -87,6 +87,18 @@ LABELS: dict[str, dict[str, str]] = {
                       "id": "Tidak tersedia untuk studi ini: {reason}"},
     "generated": {"en": "Generated {when} from {study}, quarter {quarter}.",
                   "id": "Dibuat {when} dari {study}, triwulan {quarter}."},
+    # words inside sentences and cells
+    "improved": {"en": "improved", "id": "membaik"},
+    "worsened": {"en": "worsened", "id": "memburuk"},
+    "adjusted_p": {"en": "adjusted p", "id": "p disesuaikan"},
+    "whole_journey": {"en": "Whole journey", "id": "Seluruh perjalanan"},
+    "stable": {"en": "stable", "id": "stabil"},
+    "doubtful": {"en": "doubtful", "id": "meragukan"},
+    "dissolved": {"en": "dissolved", "id": "larut"},
+    "met": {"en": "met", "id": "tercapai"},
+    "within reach": {"en": "within reach", "id": "dalam jangkauan"},
+    "gap": {"en": "gap", "id": "kesenjangan"},
+    "no data": {"en": "no data", "id": "tidak ada data"},
     # table column labels
     "col_quarter": {"en": "Quarter", "id": "Triwulan"},
     "col_persona": {"en": "Persona", "id": "Persona"},

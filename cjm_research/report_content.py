@@ -152,7 +152,16 @@ class QuarterlyReport:
         return compare_quarters(self.previous, self.current, personas=self.personas, alpha=ALPHA, progress=False)
 
     def stage_label(self, stage: str) -> str:
+        """A stage's label in the report language; journey-level metrics say "whole journey"."""
+        if stage == "(journey)":
+            return self.t("whole_journey")
         return self.study.framework.label(stage, self.language)
+
+    def word(self, value) -> str:
+        """A category word (stable, improved, gap, ...) in the report language, when the labels have it."""
+        from .labels import LABELS
+
+        return self.t(value) if isinstance(value, str) and value in LABELS else value
 
     # ------------------------------------------------------------------ sections
     def title(self) -> None:
@@ -169,7 +178,7 @@ class QuarterlyReport:
         q = self.study.quarter
         if self.changes is None:
             return self.note(self.t("no_previous"))
-        lines = summary_lines(self.changes, label=self.stage_label)
+        lines = summary_lines(self.changes, label=self.stage_label, word=self.word)
         prev = self.previous.quarter
         self.note(self.t("caption_summary", previous=prev, quarter=q, alpha=ALPHA))
         display(Markdown("\n".join(lines) if lines else self.t("no_changes", previous=prev, quarter=q)))
@@ -178,7 +187,8 @@ class QuarterlyReport:
         """Size, stability and drift of each persona, and the profile heatmap."""
         model = self.personas
         table = persona_table(model, self.previous)
-        view = table.assign(stability=table["stability"].map("{:.2f}".format))
+        view = table.assign(stability=table["stability"].map("{:.2f}".format),
+                            reading=table["reading"].map(self.word))
         self.table(table, "personas", caption=self.t("caption_personas", n=len(self.study.survey)), view=view)
         self.figure(model.plot_profile(), "persona_profiles")
 
@@ -238,7 +248,7 @@ class QuarterlyReport:
             "persona": gaps["persona"], "stage": gaps["stage"].map(self.stage_label),
             "metric": gaps["metric"].map(_metric_name),
             "estimate": interval(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
-            "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"]}))
+            "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"].map(self.word)}))
         self.figure(plots.gap_chart(gaps), "future_state_gap")
         opps = rank_opportunities(self.current, future)
         self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
@@ -309,7 +319,7 @@ def _fit(model, survey):
 
 
 # ---------------------------------------------------------------------- tables (tested directly)
-def summary_lines(changes: pd.DataFrame, *, label=str) -> list[str]:
+def summary_lines(changes: pd.DataFrame, *, label=str, word=None) -> list[str]:
     """Markdown bullets of the significant changes, largest adjusted evidence first.
 
     Examples
@@ -320,9 +330,12 @@ def summary_lines(changes: pd.DataFrame, *, label=str) -> list[str]:
     >>> summary_lines(ch)
     ['- **decision**, P2, CSAT: 40.0 → 70.0 (+30.0, improved; adjusted p < 0.001)']
     """
+    from .labels import LABELS
+
+    word = word or (lambda w: t(w, "en") if w in LABELS else w)
     sig = changes[changes["significant"].astype(bool)].sort_values("p_value")
     return [f"- **{label(r.stage)}**, {r.persona}, {_metric_name(r.metric)}: {r.earlier:.1f} → "
-            f"{r.later:.1f} ({r.change:+.1f}, {r.direction}; adjusted p {_p(r.p_value)})"
+            f"{r.later:.1f} ({r.change:+.1f}, {word(r.direction)}; {word('adjusted_p')} {_p(r.p_value)})"
             for r in sig.itertuples()]
 
 

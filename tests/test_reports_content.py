@@ -51,6 +51,8 @@ def test_summary_lists_only_significant_changes():
     assert lines == ["- **Decision**, Value, CSAT: 40.0 → 72.0 (+32.0, improved; adjusted p < 0.001)",
                      "- **Decision**, Value, CES: 5.1 → 3.2 (-1.9, improved; adjusted p = 0.012)"]
     assert rc.summary_lines(CHANGES.assign(significant=False)) == []
+    lines = rc.summary_lines(CHANGES, word=lambda w: t(w, "id") if w in LABELS else w)
+    assert lines[0].endswith("(+32.0, membaik; p disesuaikan < 0.001)")
 
 
 class FakeMap:
