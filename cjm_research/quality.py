@@ -216,10 +216,11 @@ def clean_survey(raw: pd.DataFrame, config, *, source=None) -> tuple[pd.DataFram
     if cols.customer_id and cols.customer_id in frame:
         frame[cols.customer_id] = frame[cols.customer_id].astype("string")
     findings = [_finding(source, "", "reader", 0, "note", note) for note in raw.attrs.get("reader_notes", [])]
+    # Count blanks before the rules run, so a recoded code is reported once, under its own rule.
+    findings += _missing(frame, [c for c in list(rating_columns(cols)) + cols.feature_list], source)
     findings += _recode_ratings(frame, cols, source)
     findings += _clean_categories(frame, cols.persona_features.get("categorical", []), source)
     findings += _implausible(frame, cols.persona_features.get("numeric", []), source)
-    findings += _missing(frame, [c for c in list(rating_columns(cols)) + cols.feature_list], source)
     frame.attrs.update(raw.attrs)
     frame.attrs.update({"persona_features": cols.persona_features, "quality": findings,
                         "id_column": cols.respondent_id, "customer_column": cols.customer_id})
