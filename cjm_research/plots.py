@@ -300,28 +300,46 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None):
         raise ParameterError("gap_chart needs at least one stage with a target; the comparison is empty.")
     frame = frame.reset_index(drop=True)
     multi = frame["persona"].nunique() > 1
-    ax = _new_ax(ax, (10, 1.2 + 0.42 * len(frame)))
+    # With several personas each stage x metric gets a header row and one row per persona.
+    groups = list(dict.fromkeys(zip(frame["stage"], frame["metric"])))
+    ys, headers, y = [], [], 0
+    for key in groups:
+        if multi:
+            headers.append((y, key))
+            y += 1
+        for _ in range(int(((frame["stage"] == key[0]) & (frame["metric"] == key[1])).sum())):
+            ys.append(y)
+            y += 1
+    order = sorted(range(len(frame)), key=lambda i: groups.index((frame["stage"][i], frame["metric"][i])))
+    frame = frame.loc[order].reset_index(drop=True).assign(y=ys)
+    ax = _new_ax(ax, (11, 1.4 + 0.3 * y))
 
     def pos(metric, v):
-        low, high, _ = METRIC_RANGES[metric]
-        return (np.asarray(v, dtype=float) - low) / (high - low)
+        low, high, higher = METRIC_RANGES[metric]
+        v = np.asarray(v, dtype=float)
+        return (v - low) / (high - low) if higher else (high - v) / (high - low)
 
-    for i, r in frame.iterrows():
-        colour = STATUS_COLOURS.get(r["status"], "grey")
-        cur, tgt = pos(r["metric"], r["current"]), pos(r["metric"], r["target"])
-        ax.plot([pos(r["metric"], r["ci_low"]), pos(r["metric"], r["ci_high"])], [i, i], color=colour, lw=3, alpha=0.5)
-        ax.annotate("", xy=(tgt, i), xytext=(cur, i), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
-        ax.scatter([cur], [i], color=colour, s=45, zorder=3)
-        ax.scatter([tgt], [i], marker="D", facecolor="white", edgecolor=colour, s=50, zorder=3)
-        digits = 1 if r["metric"] in ("ces", "emotion") else 0
-        ax.text(1.02, i, f"{_fmt(r['current'], digits)} -> {_fmt(r['target'], digits)}  ({r['status']})",
+    for r in frame.itertuples():
+        colour = STATUS_COLOURS.get(r.status, "grey")
+        cur, tgt = pos(r.metric, r.current), pos(r.metric, r.target)
+        ax.plot([pos(r.metric, r.ci_low), pos(r.metric, r.ci_high)], [r.y, r.y], color=colour, lw=3, alpha=0.5)
+        ax.annotate("", xy=(tgt, r.y), xytext=(cur, r.y), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
+        ax.scatter([cur], [r.y], color=colour, s=40, zorder=3)
+        ax.scatter([tgt], [r.y], marker="D", facecolor="white", edgecolor=colour, s=45, zorder=3)
+        digits = 1 if r.metric in ("ces", "emotion") else 0
+        ax.text(1.02, r.y, f"{_fmt(r.current, digits)} -> {_fmt(r.target, digits)}  ({r.status})",
                 va="center", fontsize=8, transform=ax.get_yaxis_transform())
-    ax.set_yticks(range(len(frame)))
-    ax.set_yticklabels([(f"{r.persona} · " if multi else "") + f"{r.stage} · {METRIC_LABELS.get(r.metric, r.metric)}"
-                        for r in frame.itertuples()], fontsize=8)
-    ax.set_ylim(len(frame) - 0.5, -0.5)
+    for hy, (stage, metric) in headers:
+        ax.text(0.005, hy, f"{stage} · {METRIC_LABELS.get(metric, metric)}", va="center", fontsize=9,
+                weight="bold", transform=ax.get_yaxis_transform())
+        ax.axhline(hy - 0.5, color="#dddddd", lw=0.8)
+    ax.set_yticks(frame["y"])
+    ax.set_yticklabels([textwrap.shorten(str(r.persona), 40, placeholder="...") if multi else
+                        f"{r.stage} · {METRIC_LABELS.get(r.metric, r.metric)}" for r in frame.itertuples()],
+                       fontsize=8)
+    ax.set_ylim(y - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("position on the metric's range (0 = worst end, 1 = best end; CES reversed)")
+    ax.set_xlabel("position on the metric's range (0 = worst end, 1 = best end; for CES, lower is better)")
     ax.grid(axis="x", alpha=0.3)
     handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=s) for s, c in STATUS_COLOURS.items()]
     handles.append(plt.Line2D([], [], marker="D", ls="", markerfacecolor="white", color="grey", label="target"))
