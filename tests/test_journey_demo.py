@@ -10,6 +10,7 @@ import pytest
 
 import cjm_research as cjm
 from cjm_research.journey import LANES
+from cjm_research.lanes import persona_assignment
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_quotes_on_the_map_are_redacted(jm, truth):
 def test_compare_quarters_flags_only_the_intervention(q1, model, truth):
     q2 = q1.for_quarter(truth["intervention"]["quarter"])
     result = cjm.compare_quarters(q1, q2, personas=model, progress=False)
-    q1_map_assignment = cjm.lanes.persona_assignment(q1.survey, model, id_column="respondent_id")
+    q1_map_assignment = persona_assignment(q1.survey, model, id_column="respondent_id")
     true = pd.Series(truth["respondents"]).reindex(q1_map_assignment.index)
     persona = q1_map_assignment[true == "P2"].value_counts().index[0]
     decision = result[(result["stage"] == "decision") & (result["persona"] == persona)].set_index("metric")
