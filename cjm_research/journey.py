@@ -188,6 +188,7 @@ class JourneyMap:
         """Draw the journey map (see :func:`cjm_research.plots.journey_map`); returns the Axes."""
         from .plots import journey_map
 
+        kwargs.setdefault("min_cell_size", self.min_cell_size)
         return journey_map(self, ax=ax, persona=persona, **kwargs)
 
     def to_csv(self, path, **kwargs):
