@@ -300,7 +300,7 @@ def study_file(quarters, fw: JourneyFramework) -> dict:
     """The study mapping of the demo (columns named after the framework's stages and touchpoints)."""
     return {
         "name": "Demo retail CX tracker", "framework": "framework.yml", "language": "en",
-        "min_cell_size": 5,
+        "min_cell_size": 5, "timezone": LOCAL_TZ,
         "survey": {
             "respondent_id": "respondent_id", "customer_id": "customer_id",
             "persona_features": FEATURES, "nps": "nps",

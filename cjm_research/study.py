@@ -5,6 +5,7 @@ One study file is the single input of a quarterly report::
     name: Demo retail CX tracker
     framework: default                # a built-in name or a path relative to this file
     language: en                      # report language: en or id
+    timezone: Asia/Jakarta            # local time of the customers, for hour-of-day views
     min_cell_size: 5
     survey:
       respondent_id: respondent_id
@@ -143,6 +144,7 @@ class StudyConfig:
     truth: Path | None = None
     language: str = "en"
     min_cell_size: int = 5
+    timezone: str = "UTC"
 
     @property
     def root(self) -> Path:
@@ -182,13 +184,19 @@ def read_study_config(path: str | Path) -> StudyConfig:
     language = str(data.get("language", "en"))
     if language not in ("en", "id"):
         raise ConfigError(f"{path}: key 'language' must be 'en' or 'id', got {language!r}.")
+    timezone = str(data.get("timezone", "UTC"))
+    try:
+        pd.Timestamp("2026-01-01", tz=timezone)
+    except Exception:
+        raise ConfigError(f"{path}: key 'timezone' must be an IANA time zone such as "
+                          f"'Asia/Jakarta', got {timezone!r}.") from None
     return StudyConfig(
         path=path, name=str(data.get("name", path.stem)), framework=framework, survey=survey,
         interviews=dict(data.get("interviews") or {}), events=dict(data.get("events") or {}),
         quarters=dict(sorted(quarters.items())),
         future_state=path.parent / data["future_state"] if data.get("future_state") else None,
         truth=path.parent / data["truth"] if data.get("truth") else None,
-        language=language, min_cell_size=int(data.get("min_cell_size", 5)))
+        language=language, min_cell_size=int(data.get("min_cell_size", 5)), timezone=timezone)
 
 
 def _quarter_key(q, path: Path) -> str:

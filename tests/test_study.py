@@ -194,6 +194,16 @@ def test_unknown_stage_in_interviews(tiny, capsys):
     assert code == 1 and "interviews.csv" in err and "'stage'" in err and "'checkout-ish'" in err
 
 
+def test_timezone_key(tiny):
+    path, _ = tiny
+    assert cjm.load_study(path).config.timezone == "UTC"
+    path.write_text(STUDY + "timezone: Asia/Jakarta\n", encoding="utf-8")
+    assert cjm.load_study(path).config.timezone == "Asia/Jakarta"
+    path.write_text(STUDY + "timezone: Mars/Olympus\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="key 'timezone'.*'Mars/Olympus'"):
+        cjm.load_study(path)
+
+
 def test_unknown_quarter_on_the_command_line(tiny, capsys):
     path, _ = tiny
     code, _, err = _validate(path, capsys, "--quarter", "2027Q1")
