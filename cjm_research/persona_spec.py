@@ -30,7 +30,8 @@ def save_model(model, path) -> Path:
     header = "# Persona spec written by cjm_research.PersonaModel.save; names may be edited.\n"
     path.write_text(header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
     slim = copy.copy(model)
-    slim.data_, slim.X_, slim._mixed, slim._tree, slim._tree_for = None, None, None, None, None
+    slim.data_, slim.X_, slim._mixed, slim._tree, slim._tree_for, slim.fits_ = (None,) * 6
+    slim._cache = {}
     joblib.dump(slim, store, compress=3)
     return path
 
@@ -66,6 +67,7 @@ def _merges(merges, path: Path) -> list[dict]:
 
 def _restore(model, names, path: Path):
     model.X_ = model.preprocessor_.transform(model.clean_)
+    model._cache = {}
     model._mixed = model._mixed_matrix(model.clean_, model.X_) if model.method == "kprototypes" else None
     if names is not None:
         if len(names) != model.k_:

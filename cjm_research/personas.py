@@ -73,6 +73,8 @@ class PersonaModel:
     n_threads : int or None
         OpenMP/BLAS threads while clustering. 1 by default: k-means threads thrash on a busy shared
         machine (measured 17 times slower under load); None lets the libraries decide.
+    keep_fits : bool
+        Keep the clustering of every k tried, so :meth:`choose_k` can switch k instantly.
     id_column : str, optional
         Respondent or customer id used by ``drift`` and ``cards``; default ``customer_id`` or
         ``respondent_id`` when present.
@@ -104,12 +106,12 @@ class PersonaModel:
     def __init__(self, features=None, *, k="auto", method="kmeans", random_state=0, k_range=(2, 10),
                  min_category_share=0.01, outlier_fence=3.0, silhouette_sample=3000,
                  minibatch_above=50_000, id_column=None, names=None, merges=None, progress=True,
-                 criterion="auto", n_threads=1):
+                 criterion="auto", n_threads=1, keep_fits=False):
         self.features, self.k, self.method, self.random_state = features, k, method, random_state
         self.k_range, self.min_category_share, self.outlier_fence = k_range, min_category_share, outlier_fence
         self.silhouette_sample, self.minibatch_above, self.id_column = silhouette_sample, minibatch_above, id_column
         self.names, self.merges, self.progress = names, merges, progress
-        self.criterion, self.n_threads = criterion, n_threads
+        self.criterion, self.n_threads, self.keep_fits = criterion, n_threads, keep_fits
 
     # ---------------------------------------------------------------- fitting
     def fit(self, df: pd.DataFrame, y=None, *, source: str = "data") -> "PersonaModel":
@@ -127,9 +129,23 @@ class PersonaModel:
         with threadpool_limits(self.n_threads):
             return self._fit_encoded(df, clean, X)
 
+    def fit_like(self, other: "PersonaModel") -> "PersonaModel":
+        """Fit on the data and encoding of another fitted model with the same features.
+
+        Cleaning rules, encoder and encoded matrix are reused, so trying another method, k or seed
+        costs only the clustering (the explorer's fast path). Returns self.
+        """
+        other._check_fitted()
+        self._check_params()
+        for attr in ("feature_spec_", "rules_", "quality_", "preprocessor_"):
+            setattr(self, attr, getattr(other, attr))
+        with threadpool_limits(self.n_threads):
+            return self._fit_encoded(other.data_, other.clean_, other.X_)
+
     def _fit_encoded(self, df, clean, X) -> "PersonaModel":
         # Split from fit so the explorer can refit clusters without re-encoding the data.
         self.n_features_in_, self.data_, self.clean_, self.X_ = X.shape[1], df, clean, X
+        self._cache = {}  # derived views of X (projection, feature tables), shared with copies
         self._mixed = self._mixed_matrix(clean, X) if self.method == "kprototypes" else None
         self.ids_ = self._ids(df)
         ks = self._ks(len(X))
@@ -139,9 +155,26 @@ class PersonaModel:
             fits[k] = self._fit_k(X, k)
             rows.append(self._criteria(X, k, *fits[k]))
         self.scores_ = pd.DataFrame(rows)
+        # Keeping every k's clustering lets choose_k switch k without refitting (the explorer).
+        self.fits_ = {k: (a, raw.astype("int32")) for k, (a, raw) in fits.items()} if self.keep_fits else None
         best = self._choose_k()
         self.assigner_, raw = fits[best]
         self._set_clusters(raw, best)
+        return self
+
+    def choose_k(self, k: int) -> "PersonaModel":
+        """Switch to another k of those evaluated by ``k="auto"`` without refitting (``keep_fits=True``).
+
+        Merges and names are reset to the defaults of the new clustering. Returns self.
+        """
+        self._check_fitted()
+        if not self.fits_ or k not in self.fits_:
+            tried = sorted(self.fits_) if self.fits_ else []
+            raise ParameterError(f"k={k!r} was not kept by this fit; kept: {tried} (fit with k='auto', keep_fits=True).")
+        self.assigner_, raw = self.fits_[k]
+        self.choice_ = f"k={k} chosen by the user; " + self.choice_.split("; ")[0].replace(" is best", " would be best")
+        self.merges, self.names = None, None
+        self._set_clusters(raw.astype(int), k)
         return self
 
     def _check_params(self) -> None:
@@ -248,8 +281,16 @@ class PersonaModel:
             raise ParameterError("This PersonaModel is not fitted yet; call .fit(df) first.")
 
     def _table(self, names) -> pd.DataFrame:
-        return pp.feature_table(self.clean_, self.feature_spec_, self.labels_,
-                                names or [f"Persona {p}" for p in range(self.k_)])
+        # Shared by the copies the explorer makes; keyed by the labelling, so renames are free.
+        key = self.mapping_[self.raw_labels_].tobytes()
+        cache = self._cache.setdefault("tables", {})
+        if key not in cache:
+            cache.clear()
+            cache[key] = pp.feature_table(self.clean_, self.feature_spec_, self.labels_,
+                                          [f"Persona {p}" for p in range(self.k_)])
+        table = cache[key].copy()
+        table["name"] = table["persona"].map(dict(enumerate(names or [f"Persona {p}" for p in range(self.k_)])))
+        return table
 
     def predict(self, df: pd.DataFrame, *, source: str = "data") -> np.ndarray:
         """Persona id of each row of ``df`` (new respondents, another quarter)."""

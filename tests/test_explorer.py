@@ -1,0 +1,90 @@
+"""PersonaExplorer driven like a user would: set widget values, click buttons, check the state."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+import cjm_research as cjm
+from test_personas import FEATURES, blobs
+
+PNG = b"\x89PNG"
+
+
+@pytest.fixture()
+def explorer(tmp_path):
+    df, y = blobs(n=600)
+    ex = cjm.PersonaExplorer(df, features=FEATURES, k_range=(2, 6), spec_path=tmp_path / "personas.yml", n_boot=4)
+    ex.truth = y
+    return ex
+
+
+def test_initial_fit_and_plots(explorer):
+    assert explorer.model.k_ == 4 and adjusted_rand_score(explorer.truth, explorer.model.labels_) > 0.95
+    for name in ("criteria", "projection", "profile"):
+        assert bytes(explorer.images[name].value).startswith(PNG)
+    assert bytes(explorer.images["stability"].value) == b""
+    assert "4 personas from 600 respondents" in explorer.status.value
+    assert [label for label, _ in explorer.persona.options][0].startswith("0: ")
+    assert "<table" in explorer.table.value and explorer.model.names_[0] in explorer.table.value
+
+
+def test_heavy_controls_do_not_update_continuously(explorer):
+    assert explorer.seed.continuous_update is False and explorer.new_name.continuous_update is False
+
+
+def test_changing_k_method_and_seed_refits(explorer):
+    explorer.k.value = 3
+    assert explorer.model.k_ == 3 and explorer.model.n_clusters_ == 3
+    expected = cjm.PersonaModel(explorer.model.feature_spec_, k=3, progress=False).fit(explorer.data)
+    assert (explorer.model.labels_ == expected.labels_).all()
+    explorer.method.value = "ward"
+    assert explorer.model.method == "ward" and explorer.model.k_ == 3
+    explorer.k.value = "auto"
+    assert explorer.model.k_ == 4
+    explorer.seed.value = 5
+    assert explorer.model.random_state == 5 and explorer.model.k_ == 4
+
+
+def test_feature_choice_applies_on_fit_button(explorer):
+    explorer.features.value = ("age", "spend")
+    assert explorer.model.feature_spec_["categorical"] == ["channel"]  # not refitted yet
+    explorer.fit_button.click()
+    assert explorer.model.feature_spec_ == {"numeric": ["age", "spend"], "ordinal": [], "categorical": []}
+
+
+def test_stability_button(explorer):
+    explorer.stability_button.click()
+    assert bytes(explorer.images["stability"].value).startswith(PNG)
+    stab = explorer.model.stability(n_boot=4)
+    assert (stab["jaccard"] > 0.9).all() and "overall ARI" in explorer.status.value
+
+
+def test_rename_merge_and_export(explorer, tmp_path):
+    explorer.persona.value = 1
+    explorer.new_name.value = "Value seekers"
+    explorer.rename_button.click()
+    assert explorer.model.names_[1] == "Value seekers" and "Value seekers" in explorer.table.value
+    before = explorer.model.labels_.copy()
+    explorer.merge_select.value = (2, 3)
+    explorer.merge_button.click()
+    assert explorer.model.k_ == 3 and len(explorer.persona.options) == 3
+    assert ((explorer.model.labels_ == 2) == np.isin(before, [2, 3])).all()
+    explorer.export_button.click()
+    path = tmp_path / "personas.yml"
+    assert path.exists() and (tmp_path / "personas.joblib").exists()
+    again = cjm.PersonaModel.load(path, fitted=False).fit(explorer.data)
+    assert again.names_ == explorer.model.names_ and (again.labels_ == explorer.model.labels_).all()
+
+
+def test_bad_actions_show_a_message_instead_of_failing(explorer):
+    explorer.merge_select.value = (1,)
+    explorer.merge_button.click()
+    assert "merge needs at least two different personas" in explorer.status.value
+    explorer.new_name.value = "  "
+    explorer.rename_button.click()
+    assert "type a new name" in explorer.status.value
+    explorer.features.value = ()
+    explorer.fit_button.click()
+    assert "no persona features" in explorer.status.value
