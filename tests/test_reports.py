@@ -390,3 +390,27 @@ def test_report_parameters_resolve_defaults(good, tmp_path):
     with pytest.raises(CJMError, match=r"future_state: .*fs\.yml"):
         make_report(good["study"], "2026Q3", out=tmp_path / "r", notebook=good["notebook"],
                     future_state=tmp_path / "fs.yml")
+
+
+def test_index_from_disk(tmp_path):
+    from cjm_research.report_index import build_index, quarter_rows
+
+    out = tmp_path / "reports"
+    (out / "2026Q1").mkdir(parents=True)
+    (out / "2026Q1" / "manifest.json").write_text("{not json")                 # unreadable: not listed
+    (out / "2026Q2").mkdir()
+    (out / "2026Q2" / "manifest.json").write_text(json.dumps({"status": "ok", "created": "2026-07-01T06:00:00+00:00"}))
+    (out / "_failed").mkdir()
+    (out / "_failed" / "2026Q2-old.json").write_text(json.dumps(
+        {"quarter": "2026Q2", "when": "2026-06-30T06:00:00+00:00", "message": "older failure", "notebook": "x"}))
+    (out / "_failed" / "2026Q3-a.json").write_text(json.dumps(
+        {"quarter": "2026Q3", "when": "2026-10-01T06:00:00+00:00", "message": "cell <b>1</b> failed\ndetails",
+         "notebook": str(out / "_failed" / "2026Q3-a.ipynb")}))
+    (out / "_staging").mkdir()
+    rows = quarter_rows(out)
+    assert [(r["quarter"], r["status"]) for r in rows] == [("2026Q3", "failed"), ("2026Q2", "ok")]
+    page = build_index(out).read_text()
+    assert page.index("2026Q3") < page.index("2026Q2") and "2026Q1" not in page and "_staging" not in page
+    assert 'href="_failed/2026Q3-a.ipynb"' in page and 'href="2026Q3/report.html"' not in page
+    assert "cell &lt;b&gt;1&lt;/b&gt; failed" in page and "details" not in page   # escaped, first line only
+    assert "older failure" not in page  # a failure older than the good report is history
