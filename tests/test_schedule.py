@@ -148,3 +148,17 @@ def test_oncalendar_is_valid_for_systemd():
     for cron in ("0 6 1 1,4,7,10 *", "30 2 * * 1-5", "*/15 * * * *"):
         value = schedule.cron_to_oncalendar(cron)
         subprocess.run(["systemd-analyze", "calendar", value], check=True, capture_output=True)
+
+
+def test_once_for_real_builds_missing_reports(tmp_path):
+    from test_reports import GOOD_CELLS, make_notebook, make_study
+
+    study = make_study(tmp_path / "s")
+    notebook = make_notebook(tmp_path / "nb.ipynb", GOOD_CELLS)
+    out = tmp_path / "reports"
+    records = schedule.run_schedule(study, out=out, once=True, now="2026-10-01", notebook=notebook,
+                                    progress=False)
+    assert [(r["quarter"], r["status"]) for r in records] == [("2026Q2", "built"), ("2026Q3", "built")]
+    index = (out / "index.html").read_text()
+    assert 'href="2026Q2/report.html"' in index and 'href="2026Q3/report.html"' in index
+    assert schedule.run_schedule(study, out=out, once=True, now="2026-10-01", notebook=notebook) == []
