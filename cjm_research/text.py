@@ -1,6 +1,6 @@
 """Text evidence: PII redaction, sentiment (English and Indonesian), pain-point themes, quotes.
 
-The work lives in short modules (``redaction``, ``language``, ``sentiment_model``, ``themes``);
+The work lives in short modules (``redaction``, ``language``, ``sentiment_model``, ``topics``);
 this module is the public face that ``cjm.redact``, ``cjm.sentiment`` and ``cjm.themes`` point to.
 """
 
@@ -13,7 +13,7 @@ from .errors import check_choice
 from .language import detect_language
 from .redaction import redact, redact_series
 from .sentiment_model import english_scores, indonesian_scores
-from .themes import representative_quotes, themes
+from .topics import representative_quotes, themes
 
 __all__ = ["redact", "redact_series", "sentiment", "detect_language", "themes",
            "representative_quotes"]

@@ -8,7 +8,7 @@ import pytest
 
 from cjm_research.errors import DataError, ParameterError
 from cjm_research.text import representative_quotes, themes
-from cjm_research.themes import stem_id, tokenize
+from cjm_research.topics import stem_id, tokenize
 
 PAYMENT = ["payment failed at checkout again", "my card payment was declined at checkout",
            "checkout error, payment failed twice", "pembayaran gagal terus saat checkout",
@@ -86,3 +86,12 @@ def test_errors():
         themes(["a b", "c d", "e f"], language="fr")
     with pytest.raises(DataError, match="'quote'"):
         themes(pd.DataFrame({"text": ["x"] * 3}), text="quote")
+
+
+def test_set_dictionary_stemmer_agrees_with_sastrawi():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    reference = StemmerFactory().create_stemmer()
+    words = ["pengiriman", "pelayanannya", "menyenangkan", "berbelanja", "diantar",
+             "kecewa", "ditolak", "keterlambatan"]
+    assert [stem_id(w) for w in words] == [reference.stem(w) for w in words]
