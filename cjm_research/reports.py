@@ -284,6 +284,9 @@ class _Job:
     def build(self) -> ReportResult:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         staging = self.out / STAGING / f"{self.quarter}-{stamp}-{os.getpid()}"
+        # We hold the quarter's lock, so any staging folder of this quarter is left by a killed run.
+        for stale in (self.out / STAGING).glob(f"{self.quarter}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         for sub in ("figures", "tables"):
             (staging / sub).mkdir(parents=True)
         try:

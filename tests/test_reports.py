@@ -181,7 +181,10 @@ def test_skip_when_manifest_matches_and_force(copy):
     out, study, nb = copy["out"], copy["study"], copy["notebook"]
     again = make_report(study, "2026Q3", out=out, notebook=nb, progress=False)
     assert again.status == "skipped" and snapshot(out / "2026Q3") == copy["before"]
+    stale = out / "_staging" / "2026Q3-20260101T000000000000Z-999"   # left by a killed run
+    (stale / "figures").mkdir(parents=True)
     forced = make_report(study, "2026Q3", out=out, notebook=nb, progress=False, force=True)
+    assert not stale.exists()
     assert forced.status == "built"
     assert forced.manifest["fingerprint"] == again.manifest["fingerprint"]
     # A changed input file means the report is stale.
