@@ -90,6 +90,16 @@ def _matrix(data: pd.DataFrame, drivers: list, outcome: str, missing: str) -> pd
     return frame
 
 
+def _correlations(frame: pd.DataFrame) -> np.ndarray:
+    corr = frame.corr()
+    if corr.isna().to_numpy().any():
+        pairs = [f"{a} & {b}" for i, a in enumerate(corr.columns) for b in corr.columns[i + 1:]
+                 if np.isnan(corr.loc[a, b])]
+        raise DataError(f"No respondent rated both of {preview(pairs)} (or one did not vary "
+                        f"among those who did); drop one of each pair or use missing='listwise'.")
+    return corr.to_numpy()
+
+
 def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_weights",
                 missing="listwise", n_boot=500, confidence=0.95, random_state=0,
                 progress=False) -> pd.DataFrame:
@@ -124,7 +134,7 @@ def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_w
         raise ParameterError(f"method='shapley' handles at most {MAX_SHAPLEY_DRIVERS} drivers, "
                              f"but {len(drivers)} were passed; use 'relative_weights'.")
     frame = _matrix(data, drivers, outcome, missing)
-    weights = METHODS[method](frame.corr().to_numpy())
+    weights = METHODS[method](_correlations(frame))
     low, high = _bootstrap(frame, METHODS[method], n_boot, confidence, random_state, progress)
     r2 = weights.sum()
     out = pd.DataFrame({"driver": drivers, "importance": weights, "share": 100 * weights / r2,
@@ -148,6 +158,8 @@ def _bootstrap(frame, fn, n_boot, confidence, random_state, progress):
             continue  # a resample where some rating did not vary carries no information
         w = fn(corr)
         shares.append(100 * w / w.sum())
+    if not shares:
+        return np.nan, np.nan
     tail = (1 - confidence) / 2 * 100
     return np.percentile(np.array(shares), [tail, 100 - tail], axis=0)
 

@@ -121,3 +121,11 @@ def test_errors(survey):
         kd.key_drivers(survey.assign(k=1.0), ["tp_app", "k"], "overall")
     with pytest.raises(DataError, match="non-numeric"):
         kd.key_drivers(survey.assign(t="x"), ["tp_app", "t"], "overall")
+
+
+def test_pairwise_without_overlap_is_a_clear_error():
+    df = pd.DataFrame({"a": [1, 2, 3, 4, None, None, None, None],
+                       "b": [None, None, None, None, 1, 2, 3, 5],
+                       "y": [1, 2, 3, 4, 2, 3, 1, 5]})
+    with pytest.raises(DataError, match="a & b"):
+        kd.key_drivers(df, ["a", "b"], "y", missing="pairwise", n_boot=0)
