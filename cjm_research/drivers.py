@@ -206,7 +206,8 @@ def plot_drivers(table: pd.DataFrame, *, ax=None):
     ax.barh(ordered["driver"], ordered["share"], xerr=np.nan_to_num(err), color="#4C72B0",
             capsize=3)
     ax.set_xlabel(f"share of R² (%), R² = {table['r2'].iloc[0]:.2f}")
-    ax.set_title(f"Key drivers ({table['method'].iloc[0].replace('_', ' ')}, n={table['n'].iloc[0]})")
+    method = table["method"].iloc[0].replace("_", " ")
+    ax.set_title(f"Key drivers ({method}, n={table['n'].iloc[0]})")
     return ax
 
 
@@ -217,8 +218,9 @@ def plot_importance_performance(table: pd.DataFrame, *, ax=None):
 
     ax = ax or plt.gca()
     sns.scatterplot(data=table, x="performance", y="importance", hue="quadrant", s=80, ax=ax)
-    ax.axvline(table.attrs.get("performance_cut", table["performance"].mean()), color="grey", ls="--")
-    ax.axhline(table.attrs.get("importance_cut", table["importance"].mean()), color="grey", ls="--")
+    cuts = table.attrs
+    ax.axvline(cuts.get("performance_cut", table["performance"].mean()), color="grey", ls="--")
+    ax.axhline(cuts.get("importance_cut", table["importance"].mean()), color="grey", ls="--")
     for row in table.itertuples():
         ax.annotate(row.label, (row.performance, row.importance), fontsize=8,
                     xytext=(4, 4), textcoords="offset points")

@@ -341,7 +341,8 @@ COMPARE_COLUMNS = ["metric", "estimate_a", "estimate_b", "difference", "ci_low",
 
 def _clean(sample, metric, options) -> np.ndarray:
     """Validate one sample with the metric's own rules and return its non-missing values."""
-    series = sample if isinstance(sample, pd.Series) else pd.Series(np.asarray(sample, dtype=object))
+    series = sample if isinstance(sample, pd.Series) else \
+        pd.Series(np.asarray(sample, dtype=object))
     name = series.name if series.name is not None else "value"
     _SUMMARY[metric](series.rename(name), **options)  # raises DataError on bad values
     return _numeric(series, name).dropna().to_numpy()
@@ -349,7 +350,8 @@ def _clean(sample, metric, options) -> np.ndarray:
 
 def _nps_shares(x, options):
     """Promoter and detractor counts under the caller's definition (default 9-10 and 0-6)."""
-    (p_lo, p_hi), (d_lo, d_hi) = options.get("promoters", (9, 10)), options.get("detractors", (0, 6))
+    p_lo, p_hi = options.get("promoters", (9, 10))
+    d_lo, d_hi = options.get("detractors", (0, 6))
     return int(((x >= p_lo) & (x <= p_hi)).sum()), int(((x >= d_lo) & (x <= d_hi)).sum())
 
 
@@ -557,7 +559,10 @@ def _baseline_variance(metric, baseline, options):
         return p + d - (p - d) ** 2, 100
     if metric == "ces":
         low, high = options.get("scale", (1, 7))
-        sd = np.std(baseline, ddof=1) if sample else (high - low) / 2 if baseline is None else baseline
+        if sample:
+            sd = np.std(baseline, ddof=1)
+        else:
+            sd = (high - low) / 2 if baseline is None else baseline
         return sd ** 2, 1
     share = _hit(metric, options)(np.asarray(baseline, dtype=float)).mean() if sample else (
         0.5 if baseline is None else baseline)

@@ -65,7 +65,7 @@ def save_model(arrays: dict, path=ID_MODEL) -> Path:
 
 
 class IndonesianModel:
-    """The shipped Indonesian model: ``predict_proba(texts)`` in the order negative, neutral, positive."""
+    """The shipped Indonesian model; ``predict_proba`` columns: negative, neutral, positive."""
 
     def __init__(self, path=ID_MODEL):
         with np.load(path, allow_pickle=False) as z:

@@ -222,7 +222,8 @@ def _count(frame, by, labels, quotes) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*by, "theme", "label", "count", "share", "quotes"])
 
 
-def representative_quotes(texts, *, n=3, names=None, by=None, text="text", **options) -> pd.DataFrame:
+def representative_quotes(texts, *, n=3, names=None, by=None, text="text",
+                          **options) -> pd.DataFrame:
     """Redacted quotes for each theme (and group): one row per quote, ready for a report table.
 
     Examples
