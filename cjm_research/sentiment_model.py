@@ -110,18 +110,22 @@ def indonesian_scores(texts) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- English
 
-def _read_lexicon(path=EN_LEXICON) -> tuple[dict, list]:
+def _read_lexicon(path=EN_LEXICON) -> tuple[dict, dict]:
     """Single words go into VADER's lexicon; multi-word phrases become regex rules."""
-    words, phrases = {}, []
+    words, phrases = {}, {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         term, value = line.rsplit("\t", 1)
-        if " " in term:
-            phrases.append((re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE), float(value)))
-        else:
-            words[term.lower()] = float(value)
+        (phrases if " " in term else words)[term.lower()] = float(value)
     return words, phrases
+
+
+def _phrase_pattern(phrases: dict) -> re.Pattern:
+    # One alternation inside a lookahead: a single pass that still finds overlapping phrases
+    # ("still no" and "no response" in "still no response").
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?=\b({alternatives})\b)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -129,16 +133,19 @@ def _vader(customer: bool):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
-    phrases = []
-    if customer:
-        words, phrases = _read_lexicon()
-        analyzer.lexicon.update(words)
-    return analyzer, phrases
+    if not customer:
+        return analyzer, None
+    words, phrases = _read_lexicon()
+    analyzer.lexicon.update(words)
+    return analyzer, (_phrase_pattern(phrases), phrases)
 
 
 def _customer_compound(analyzer, phrases, text: str) -> float:
     compound = analyzer.polarity_scores(text)["compound"]
-    shift = sum(value for pattern, value in phrases if pattern.search(text))
+    if phrases is None:
+        return float(compound)
+    pattern, values = phrases
+    shift = sum(values[m.lower()] for m in {m.group(1).lower() for m in pattern.finditer(text)})
     # Phrases shift the score on VADER's -4..4 valence scale, squashed the way VADER squashes.
     if shift:
         raw = _unsquash(compound) + shift
