@@ -101,6 +101,27 @@ class JourneyMap:
         self._data = mask_small_cells(conform(data), self.min_cell_size)
         self._data = self._sorted(self._data)
 
+    @classmethod
+    def from_csv(cls, path, *, framework, min_cell_size: int = 5) -> "JourneyMap":
+        """Read a map's tidy table back from CSV (as written by :meth:`to_csv`), e.g. to redraw it.
+
+        Examples
+        --------
+        >>> jm2 = JourneyMap.from_csv("current_state.csv", framework=study.framework)   # doctest: +SKIP
+        """
+        from .errors import DataError, preview
+
+        frame = pd.read_csv(path, dtype={"persona": "string", "stage": "string", "item": "string"})
+        missing = [c for c in ("persona", "stage", "lane", "item", "value", "n") if c not in frame.columns]
+        if missing:
+            raise DataError(f"{path}: column(s) {preview(missing)} missing; a journey-map table needs "
+                            f"{COLUMNS[:8]}.")
+        unknown = sorted(set(frame["stage"].dropna()) - set(framework.stages))
+        if unknown:
+            raise DataError(f"{path}, column 'stage': unknown stage(s) {preview(unknown)}; expected one of "
+                            f"{framework.stages}.")
+        return cls(frame, framework=framework, min_cell_size=min_cell_size)
+
     def _sorted(self, frame: pd.DataFrame) -> pd.DataFrame:
         stage_pos = frame["stage"].map(self.framework.stage_order())
         lane_pos = frame["lane"].map({lane: i for i, lane in enumerate(LANES)})

@@ -128,3 +128,17 @@ def test_table_csv_round_trip(jm, tmp_path):
     assert len(back) == len(jm.table()) and list(back.columns[:8]) == list(jm.table().columns[:8])
     assert np.isclose(back["value"].astype(float).sum(), jm.table()["value"].astype(float).sum())
     assert "secret" not in path.read_text(encoding="utf-8")
+
+
+def test_map_reads_back_from_csv(jm, tmp_path):
+    path = table_csv(jm, tmp_path / "map.csv")
+    back = JourneyMap.from_csv(path, framework=FW)
+    assert back.personas == jm.personas
+    pd.testing.assert_frame_equal(back.wide(persona="A"), jm.wide(persona="A"))
+    bad = tmp_path / "bad.csv"
+    jm.table().assign(stage="checkout").to_csv(bad, index=False)
+    with pytest.raises(DataError, match="checkout"):
+        JourneyMap.from_csv(bad, framework=FW)
+    jm.table().drop(columns="lane").to_csv(bad, index=False)
+    with pytest.raises(DataError, match="lane"):
+        JourneyMap.from_csv(bad, framework=FW)
