@@ -33,8 +33,13 @@ def _current_values(current, metric: str, stage: str) -> tuple[pd.DataFrame, str
     at_stage = rows[rows["stage"] == stage]
     if len(at_stage):
         return at_stage, "stage"
-    # NPS, conversion and repurchase are measured once per journey; a stage target compares to it.
-    return rows.drop_duplicates("persona"), "journey-level"
+    if len(rows):
+        # NPS, conversion and repurchase are measured once per journey; a stage target compares to it.
+        return rows.drop_duplicates("persona"), "journey-level"
+    # No evidence for this metric at all: keep the target visible as "no data" rather than drop it.
+    empty = pd.DataFrame({"persona": current.personas, "value": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                          "n": 0})
+    return empty, "no data"
 
 
 def _status(gap, best_bound_gap, lift) -> str:
@@ -53,7 +58,8 @@ def compare(current, future, *, persona=None) -> pd.DataFrame:
     ``gap`` is the shortfall in the metric's good direction (target minus estimate; for CES,
     where lower is better, estimate minus target); ``gap_ci_low``/``gap_ci_high`` carry the
     estimate's 95% interval over. Status: ``met`` (no shortfall), ``within reach`` (the interval
-    reaches the target, or the planned opportunities' expected lift covers the gap) or ``gap``.
+    reaches the target, or the planned opportunities' expected lift covers the gap), ``gap``, or
+    ``no data`` when the map has no estimate for the metric (or its cell is masked).
 
     Parameters
     ----------

@@ -108,6 +108,10 @@ def test_compare_status_against_hand_computed_gaps(jm, tmp_path):
     # decision emotion 0.1 vs 0.5: a gap of 0.4 nothing covers
     assert gaps.loc[("decision", "emotion"), "gap"] == pytest.approx(0.4)
     assert gaps.loc[("decision", "emotion"), "status"] == "gap"
+    # a target on a metric the map has no evidence for stays visible as "no data"
+    path.write_text("stages:\n  retention:\n    targets: {repurchase_rate: 30}\n", encoding="utf-8")
+    none = compare(jm, cjm.FutureState.from_yaml(path, framework=FW))
+    assert len(none) == 2 and (none["status"] == "no data").all() and none["current"].isna().all()
 
 
 def test_mermaid_journey_scores_and_syntax(jm):
