@@ -121,3 +121,15 @@ def test_redact_series_keeps_index_and_missing():
     assert out.index.tolist() == [5, 6, 7]
     assert out[5] == "mail [EMAIL]" and out[7] == "call [PHONE]"
     assert pd.isna(out[6])
+
+
+def test_demo_interviews_leak_no_planted_pii(demo_dir, truth):
+    excerpts = pd.concat([pd.read_csv(f) for f in sorted(demo_dir.glob("*/interviews.csv"))])
+    out = redact_series(excerpts["text"], names=truth["pii"]["names"])
+    planted = [v for kind in ("emails", "phones", "names") for v in truth["pii"][kind]]
+    assert planted
+    leaks = [v for v in planted if out.str.contains(v, regex=False, case=False).any()]
+    assert leaks == []
+    # texts without planted PII come back unchanged
+    clean = ~excerpts["text"].str.contains("|".join(map(re.escape, planted)), case=False)
+    assert (out[clean.to_numpy()] == excerpts["text"][clean.to_numpy()]).all()
