@@ -35,7 +35,7 @@ _EXPORTS = {
     "make_demo": "demo",
 }
 _MODULES = {"metrics", "plots", "io", "text", "events", "personas", "journey", "reports", "schedule",
-            "demo", "quality", "framework", "study", "errors", "drivers", "widgets"}
+            "demo", "quality", "framework", "study", "errors", "drivers", "widgets", "export"}
 
 __all__ = sorted(_EXPORTS) + sorted(_MODULES)
 

@@ -307,7 +307,7 @@ def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.
         As in :func:`current_state`.
     timezone : str, optional
         Local time zone for the hour of day (IANA name, for example ``"Asia/Jakarta"``); default
-        the event module's default (Asia/Jakarta).
+        the study's ``timezone`` key (UTC when the study does not set one).
 
     Returns
     -------
@@ -324,7 +324,7 @@ def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.
     from . import lanes
 
     evidence = lanes.Evidence.collect(study, personas, need=("events",))
-    return lanes.hourly_intensity(evidence, timezone=timezone)
+    return lanes.hourly_intensity(evidence, timezone=timezone or study.config.timezone)
 
 
 # Re-exported so (modules named differently from the functions, so a submodule never shadows them) `cjm.blueprint`, `cjm.FutureState`, `cjm.compare`, `cjm.compare_quarters` resolve here.

@@ -138,6 +138,11 @@ def test_blueprint_and_day_in_the_life_from_demo(jm, q1, model):
     shares = dil.groupby("persona")["share"].sum()
     assert np.allclose(shares, 1.0)
     assert dil["hour"].between(0, 23).all()
+    # The demo declares Asia/Jakarta (UTC+7): the study's zone is the default, UTC hours are 7 earlier.
+    utc = cjm.day_in_the_life(q1, model, timezone="UTC")
+    local_peak = dil.groupby("hour")["events"].sum().idxmax()
+    utc_peak = utc.groupby("hour")["events"].sum().idxmax()
+    assert (utc_peak + 7) % 24 == local_peak
 
 
 def test_sentiment_emotion_and_fix_first_opportunities(jm, q1):
