@@ -408,23 +408,28 @@ class PersonaModel:
         return priority_frame(self, value=value, csat=csat, target=target, data=data)
 
     # --------------------------------------------------------- persona cards
-    def cards(self, *, interviews: pd.DataFrame | None = None, representatives: int = 3, quotes: int = 2):
-        """A row per persona: name, size, distinguishing features, representative ids, redacted quotes."""
+    def cards(self, *, interviews: pd.DataFrame | None = None, representatives: int = 3, quotes: int = 2,
+              names=None):
+        """A row per persona: name, size, distinguishing features, representative ids, redacted quotes.
+
+        Quotes are interview excerpts linked by ``customer_id``, passed through ``cjm.redact`` with
+        ``names`` plus participant labels that look like personal names.
+        """
         from .persona_cards import cards_frame
 
-        return cards_frame(self, interviews=interviews, representatives=representatives, quotes=quotes)
+        return cards_frame(self, interviews=interviews, representatives=representatives, quotes=quotes, names=names)
 
-    def plot_card(self, persona: int, *, interviews=None, ax=None):
+    def plot_card(self, persona: int, *, interviews=None, names=None, ax=None):
         """Draw one persona card on ``ax``; returns the Axes."""
         from .persona_cards import plot_card
 
-        return plot_card(self, persona, interviews=interviews, ax=ax)
+        return plot_card(self, persona, interviews=interviews, names=names, ax=ax)
 
-    def plot_cards(self, *, interviews=None, fig=None):
+    def plot_cards(self, *, interviews=None, names=None, fig=None):
         """Draw every persona card on ``fig`` (a new figure by default); returns the Figure."""
         from .persona_cards import plot_cards
 
-        return plot_cards(self, interviews=interviews, fig=fig)
+        return plot_cards(self, interviews=interviews, names=names, fig=fig)
 
     def plot_scores(self, ax=None):
         """Criteria per k with the chosen k marked; returns the Axes."""

@@ -296,3 +296,27 @@ def test_marketing_campaign_mixed_features_with_junk(shared_data):
     # personas split by spending: the richest persona buys clearly more wine than the poorest
     rich, poor = prof["Income"].idxmax(), prof["Income"].idxmin()
     assert prof.loc[rich, "MntWines"] > 2 * prof.loc[poor, "MntWines"]
+
+
+def test_demo_study_features_drift_priority_and_redacted_cards(demo_study_path, truth):
+    study = cjm.load_study(demo_study_path, quarter="2026Q3")
+    model = cjm.PersonaModel(progress=False).fit(study.survey)  # features from the study's survey
+    assert model.feature_spec_ == {kind: study.columns.persona_features.get(kind, [])
+                                   for kind in ("numeric", "ordinal", "categorical")}
+    assert adjusted_rand_score(study.survey["respondent_id"].map(truth["respondents"]), model.labels_) >= 0.9
+    # cjm.redact hides listed names only; the demo lists the staff names it planted in truth.json
+    cards = model.cards(interviews=study.interviews, names=truth["pii"]["names"])
+    shown = " ".join(q for quotes in cards["quotes"] for q in quotes)
+    assert shown
+    for value in truth["pii"]["emails"] + truth["pii"]["phones"] + truth["pii"]["names"]:
+        assert value not in shown
+    earlier = study.previous.survey
+    drift = model.drift(earlier)
+    common = set(study.survey["customer_id"].astype(str)) & set(earlier["customer_id"].astype(str))
+    assert drift.iloc[-1]["panel_n"] == len(common)
+    # panel customers keep their planted persona, so few should switch
+    assert drift.iloc[-1]["switched_share"] < 0.1
+    top = model.priority(csat=study.columns.csat)
+    assert {"satisfaction_gap", "total_value", "priority_rank"} <= set(top.columns)
+    assert sorted(top["persona"]) == list(range(4)) and top["csat"].between(0, 100).all()
+    assert (top["satisfaction_gap"] == (80 - top["csat"]).clip(lower=0)).all()
