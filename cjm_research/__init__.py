@@ -33,9 +33,10 @@ _EXPORTS = {
     "day_in_the_life": "journey", "FutureState": "journey", "compare": "journey",
     "compare_quarters": "journey",
     "make_demo": "demo",
+    "make_report": "reports", "ReportError": "reports",
 }
 _MODULES = {"metrics", "plots", "io", "text", "events", "personas", "journey", "reports", "schedule",
-            "demo", "quality", "framework", "study", "errors", "drivers", "widgets", "export"}
+            "demo", "quality", "framework", "study", "errors", "drivers", "widgets", "export", "labels", "report_content"}
 
 __all__ = sorted(_EXPORTS) + sorted(_MODULES)
 

@@ -262,7 +262,7 @@ class QuarterlyReport:
 
         if "events" not in self.study.files:
             return self.unavailable("events")
-        dil = day_in_the_life(self.study, self.personas, timezone="Asia/Jakarta")
+        dil = day_in_the_life(self.study, self.personas)  # in the study's own time zone
         self.table(dil, "day_in_the_life", caption=self.t("caption_day"), rows=0)
         self.figure(plots.day_in_the_life(dil), "day_in_the_life")
 
@@ -360,6 +360,11 @@ def kpi_table(jm, changes: pd.DataFrame | None, *, min_cell_size: int) -> pd.Dat
     out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
     out["masked"] = out["masked"] | small
     if changes is not None and len(changes):
+        from .comparisons import JOURNEY
+
+        # NPS is one journey-level question: the map draws it in the last stage, the quarter
+        # comparison files it under "(journey)", so the KPI table uses the comparison's label.
+        out.loc[out["metric"] == "nps", "stage"] = JOURNEY
         qoq = changes[["persona", "stage", "metric", "earlier", "change", "p_value", "significant"]]
         out = out.merge(qoq, on=["persona", "stage", "metric"], how="left")
         out.loc[out["masked"], ["earlier", "change", "p_value"]] = np.nan

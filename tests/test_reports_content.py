@@ -77,6 +77,15 @@ def test_kpi_table_masks_small_cells_and_joins_tests():
     assert rc.kpi_table(jm, None, min_cell_size=5).columns.tolist()[-1] == "masked"
 
 
+def test_kpi_table_joins_nps_changes_at_journey_level():
+    jm = FakeMap({"persona": ["Value"], "stage": ["advocacy"], "lane": ["metrics"], "item": ["nps"],
+                  "value": [18.0], "n": [300.0], "ci_low": [10.0], "ci_high": [26.0], "masked": [False]})
+    changes = pd.DataFrame({"stage": ["(journey)"], "persona": ["Value"], "metric": ["nps"],
+                            "earlier": [2.0], "change": [16.0], "p_value": [0.01], "significant": [True]})
+    row = rc.kpi_table(jm, changes, min_cell_size=5).iloc[0]
+    assert row["stage"] == "(journey)" and row["change"] == 16.0 and row["significant"]
+
+
 def test_interval_and_readable():
     s = rc.interval(pd.Series([58.64, None]), pd.Series([53.5, None]), pd.Series([63.51, None]))
     assert s.tolist() == ["58.6 [53.5, 63.5]", ""]
