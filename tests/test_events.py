@@ -146,6 +146,7 @@ def receipt(shared_data):
     return path, log
 
 
+@pytest.mark.realdata
 def test_receipt_funnel_matches_pandas(receipt):
     path, log = receipt
     frame = _pandas_sorted(path)
@@ -157,6 +158,7 @@ def test_receipt_funnel_matches_pandas(receipt):
     assert log.funnel(steps[:4], within="7D")["customers"].tolist() == _pandas_funnel(frame, steps[:4], week)
 
 
+@pytest.mark.realdata
 def test_receipt_transitions_match_pandas(receipt):
     path, log = receipt
     frame = _pandas_sorted(path)
@@ -167,6 +169,7 @@ def test_receipt_transitions_match_pandas(receipt):
     assert len(log) == 8577 and log.n_customers == 1434
 
 
+@pytest.mark.realdata
 def test_receipt_paths_match_pandas(receipt):
     path, log = receipt
     frame = _pandas_sorted(path)

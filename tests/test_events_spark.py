@@ -48,6 +48,7 @@ def test_small_log_same_on_spark(spark_backend):
           spark.cart_abandonment("cart", "buy", within="1D", by="channel"), ["channel"])
     _same(duck.attribution("buy"), spark.attribution("buy"), ["state"])
 
+@pytest.mark.realdata
 def test_receipt_log_same_on_spark(spark_backend, shared_data):
     path = shared_data / "event_logs" / "receipt.csv"
     cols = dict(customer="case:concept:name", timestamp="time:timestamp", event="concept:name",

@@ -13,6 +13,7 @@ RECEIPT = dict(customer="case:concept:name", timestamp="time:timestamp", event="
                channel="case:channel")
 
 
+@pytest.mark.realdata
 def test_receipt_log_reads_with_mixed_offsets(shared_data):
     path = shared_data / "event_logs" / "receipt.csv"
     frame = load_event_frame(path, **RECEIPT, lifecycle="complete")
@@ -29,6 +30,7 @@ def test_receipt_log_reads_with_mixed_offsets(shared_data):
     assert set(frame["channel"].dropna()) == set(raw["case:channel"].dropna())
 
 
+@pytest.mark.realdata
 def test_running_example_keeps_values(shared_data):
     path = shared_data / "event_logs" / "running-example.csv"
     frame = load_event_frame(path, customer="case:concept:name", timestamp="time:timestamp",
@@ -146,3 +148,21 @@ def test_unknown_format_and_backend(tmp_path):
     frame = pd.DataFrame({"c": ["1"], "t": ["2026-01-01"], "e": ["a"]})
     with pytest.raises(ParameterError, match=r"`backend` must be None, 'duckdb' or an Ibis connection.*'postgres'"):
         read_events(frame, customer="c", timestamp="t", event="e", backend="postgres")
+
+
+def test_csv_tsv_parquet_and_frame_agree(tmp_path):
+    frame = pd.DataFrame({"cid": ["7", "7", "8"], "ts": ["2026-03-29 01:30:00+01:00", "2026-03-29 03:30:00+02:00",
+                                                        "1767225600"],
+                          "ev": ["a", "b", "c"], "ch": ["web", None, "app"], "val": ["1.5", None, "2"]})
+    frame.to_csv(tmp_path / "e.csv", index=False)
+    frame.to_csv(tmp_path / "e.tsv", index=False, sep="\t")
+    frame.to_parquet(tmp_path / "e.parquet")
+    cols = dict(customer="cid", timestamp="ts", event="ev", channel="ch", value="val")
+    results = [load_event_frame(src, **cols) for src in
+               (frame, tmp_path / "e.csv", tmp_path / "e.tsv", tmp_path / "e.parquet")]
+    for got in results[1:]:
+        pd.testing.assert_frame_equal(got.sort_values("event").reset_index(drop=True),
+                                      results[0].sort_values("event").reset_index(drop=True))
+    # Both sides of the spring-forward change are 00:30 UTC and 01:30 UTC.
+    assert results[0]["timestamp"].dt.strftime("%H:%M").tolist()[:2] == ["00:30", "01:30"]
+    assert results[0]["value"].tolist()[:1] == [1.5] and results[0]["channel"].isna().sum() == 1

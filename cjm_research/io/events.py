@@ -268,7 +268,9 @@ def _with_framework(table, framework):
 
 def to_frame(table, con) -> pd.DataFrame:
     """Execute ``table`` and give the standard pandas dtypes of docs/data-model.md."""
-    frame = con.to_pandas(table.drop("pos") if "pos" in table.columns else table)
+    if "pos" in table.columns:  # journey order: customer, then time
+        table = table.order_by(["customer", "pos"]).drop("pos")
+    frame = con.to_pandas(table)
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True).astype("datetime64[ns, UTC]")
     for col in ("customer", "event", "channel", "touchpoint", "stage"):
         if col in frame:
