@@ -65,11 +65,16 @@ def test_next_steps_by_framework_touchpoint():
     fw = JourneyFramework.load("default")
     frame = pd.DataFrame({"c": ["1", "1", "2", "2"], "e": ["payment", "purchase", "payment_failed", "add_to_cart"],
                           "t": pd.date_range("2026-01-01", periods=4, freq="min", tz="UTC")})
-    log = make_log  # noqa: F841 - the framework variant reads a frame directly
     from cjm_research.events import read_events
+
     log = read_events(frame, customer="c", timestamp="t", event="e", framework=fw)
     got = log.next_steps("payment").set_index("next")["count"].to_dict()
     assert got == {"purchase": 1, "add_to_cart": 1}  # payment and payment_failed share a touchpoint
+    # Funnels and transitions can name touchpoints or stages instead of raw events.
+    assert log.funnel(["payment", "purchase"], on="touchpoint")["customers"].tolist() == [2, 1]
+    assert log.funnel(["decision", "decision"], on="stage")["customers"].tolist() == [2, 2]
+    assert log.transitions(on="touchpoint").set_index(["source", "target"])["count"].to_dict() == {
+        ("payment", "purchase"): 1, ("payment", "add_to_cart"): 1}
 
 
 def test_markov_attribution_hand_computed():
