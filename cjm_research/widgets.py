@@ -158,9 +158,10 @@ class PersonaExplorer:
     def _kind(self, column: str) -> str:
         return self.kinds.get(column) or infer_kind(self.data[column])
 
-    def _redraw(self, *, stability: bool) -> None:
+    def _redraw(self, *, stability: bool, criteria: bool = True) -> None:
         m = self.model
-        self.images["criteria"].value = figure_png(m.plot_scores)
+        if criteria:  # names do not appear on the criteria plot, so edits skip it
+            self.images["criteria"].value = figure_png(m.plot_scores)
         self.images["projection"].value = figure_png(m.plot_projection)
         self.images["profile"].value = figure_png(m.plot_profile, size=(7, 3.6))
         if stability:
@@ -198,7 +199,7 @@ class PersonaExplorer:
 
     def _refresh_after_edit(self, message: str) -> None:
         had_stability = bool(self.images["stability"].value)
-        self._redraw(stability=had_stability)
+        self._redraw(stability=had_stability, criteria=False)
         self._say(message)
 
     def export(self):
