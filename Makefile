@@ -60,7 +60,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not spark and not browser and not slow"
 
 bench: $(STAMP)
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 notebooks-clean: $(STAMP)
 	$(BIN)/nbstripout notebooks/*.ipynb
