@@ -25,8 +25,11 @@ def rate_frame(counts: pd.DataFrame, by: list[str], *, hits: str, n: str, defini
     for record in counts.sort_values(by).to_dict("records") if by else counts.to_dict("records"):
         k, total = int(record[hits]), int(record[n])
         low, high = metrics.wilson(k, total, confidence=confidence) if total else (float("nan"),) * 2
+        # n_missing is always 0 here (every customer or cart is observed); kept so that these
+        # frames have the same columns as cjm_research.metrics.
         rows.append({**{b: record[b] for b in by}, "estimate": 100 * k / total if total else float("nan"),
-                     "ci_low": float(np.clip(100 * low, 0, 100)), "ci_high": float(np.clip(100 * high, 0, 100)), "n": total, hits: k,
+                     "ci_low": float(np.clip(100 * low, 0, 100)),
+                     "ci_high": float(np.clip(100 * high, 0, 100)), "n": total, "n_missing": 0, hits: k,
                      "definition": f"{definition}, n={total}, {confidence:.0%} Wilson interval"})
     return pd.DataFrame(rows)
 
