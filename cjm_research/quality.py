@@ -196,7 +196,7 @@ def clean_survey(raw: pd.DataFrame, config, *, source=None) -> tuple[pd.DataFram
     -------
     frame, findings
         The cleaned copy (ratings as nullable floats, ids as strings, ``attrs`` carrying
-        ``persona_features`` and ``quality``) and a list of finding dicts.
+        ``persona_features``, ``id_column`` and ``customer_column``) and a list of finding dicts.
 
     Examples
     --------
@@ -221,9 +221,11 @@ def clean_survey(raw: pd.DataFrame, config, *, source=None) -> tuple[pd.DataFram
     findings += _recode_ratings(frame, cols, source)
     findings += _clean_categories(frame, cols.persona_features.get("categorical", []), source)
     findings += _implausible(frame, cols.persona_features.get("numeric", []), source)
-    frame.attrs.update(raw.attrs)
-    frame.attrs.update({"persona_features": cols.persona_features, "quality": findings,
-                        "id_column": cols.respondent_id, "customer_column": cols.customer_id})
+    # pandas deep-copies attrs on every operation, so the frame carries only small keys; the
+    # reader's descriptions and the findings stay with the caller (Study keeps both).
+    frame.attrs = {"source": str(source), "reader": raw.attrs.get("reader"),
+                   "persona_features": cols.persona_features,
+                   "id_column": cols.respondent_id, "customer_column": cols.customer_id}
     return frame, findings
 
 
@@ -271,7 +273,7 @@ def quality_summary(study) -> pd.DataFrame:
     >>> cjm.load_study("data/demo/study.yml").quality().head()   # doctest: +SKIP
     """
     survey = study.survey
-    rows = list(survey.attrs.get("quality", []))
+    rows = [f for f in study._issues if f.get("file") == str(study.files["survey"])]
     rows.append(_finding(study.files["survey"], "", "rows", len(survey), "read",
                          f"{survey.shape[1]} columns"))
     if "interviews" in study.files:
