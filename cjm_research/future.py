@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError, preview
+from .errors import ConfigError
 from .framework import BUILTIN, JourneyFramework
-from .yamlio import read_yaml, require
+from .yamlio import check_keys, read_yaml, require
 
 # metric -> (low, high, higher_is_better); the scales of docs/data-model.md
 METRIC_RANGES = {
@@ -188,10 +188,7 @@ def _parse_stage(stage: str, plan, path: Path, fw: JourneyFramework) -> StagePla
     plan = plan or {}
     if not isinstance(plan, dict):
         raise ConfigError(f"{path}: key 'stages.{stage}' must be a mapping, got {type(plan).__name__}.")
-    unknown = sorted(set(plan) - {"targets", "emotion", "touchpoints"})
-    if unknown:
-        raise ConfigError(f"{path}: key 'stages.{stage}' has unknown entries {preview(unknown)}; "
-                          "expected targets, emotion, touchpoints.")
+    check_keys(plan, ["targets", "emotion", "touchpoints"], path, f"stages.{stage}")
     raw_targets = plan.get("targets") or {}
     if not isinstance(raw_targets, dict):
         raise ConfigError(f"{path}: key 'stages.{stage}.targets' must map metrics to values.")
@@ -212,10 +209,7 @@ def _parse_touchpoints(stage: str, raw, path: Path, fw: JourneyFramework):
     ctx = f"stages.{stage}.touchpoints"
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: key {ctx!r} must be a mapping with added, removed, changed.")
-    unknown = sorted(set(raw) - {"added", "removed", "changed"})
-    if unknown:
-        raise ConfigError(f"{path}: key {ctx!r} has unknown entries {preview(unknown)}; "
-                          "expected added, removed, changed.")
+    check_keys(raw, ["added", "removed", "changed"], path, ctx)
     added = []
     for i, item in enumerate(raw.get("added") or []):
         item = {"id": item} if isinstance(item, str) else item

@@ -56,7 +56,7 @@ import pandas as pd
 
 from .errors import ConfigError, preview
 from .framework import BUILTIN, JourneyFramework
-from .yamlio import read_yaml, require
+from .yamlio import check_keys, read_yaml, require
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -176,10 +176,7 @@ def read_study_config(path: str | Path) -> StudyConfig:
         qn = _quarter_key(q, path)
         if not isinstance(files, dict):
             raise ConfigError(f"{path}: key 'quarters.{q}' must map survey/interviews/events to files.")
-        unknown = sorted(set(files) - {"survey", "interviews", "events"})
-        if unknown:
-            raise ConfigError(f"{path}: key 'quarters.{q}' has unknown entries {preview(unknown)}; "
-                              "expected survey, interviews, events.")
+        check_keys(files, ["survey", "interviews", "events"], path, f"quarters.{q}")
         quarters[qn] = {k: path.parent / str(v) for k, v in files.items() if v}
     language = str(data.get("language", "en"))
     if language not in ("en", "id"):

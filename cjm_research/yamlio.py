@@ -47,3 +47,24 @@ def require(mapping: dict, key: str, path: str | Path, context: str = "", kind=N
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ConfigError(f"{path}: key {full!r} must be a {names}, got {type(value).__name__}.")
     return value
+
+
+def check_keys(mapping: dict, allowed, path: str | Path, key: str) -> None:
+    """Raise a :class:`ConfigError` when ``mapping`` has entries outside ``allowed``.
+
+    A misspelt key would otherwise be ignored silently and its setting lost.
+
+    Examples
+    --------
+    >>> check_keys({"survey": "s.csv", "event": "e.csv"}, ["survey", "events"], "study.yml", "quarters.2026Q3")
+    Traceback (most recent call last):
+    ...
+    cjm_research.errors.ConfigError: study.yml: key 'quarters.2026Q3' has unknown entries 'event'; expected survey, events.
+    """
+    from .errors import preview
+
+    allowed = list(allowed)
+    unknown = sorted(set(mapping) - set(allowed))
+    if unknown:
+        raise ConfigError(f"{path}: key {key!r} has unknown entries {preview(unknown)}; "
+                          f"expected {', '.join(allowed)}.")
