@@ -73,6 +73,8 @@ LABELS: dict[str, dict[str, str]] = {
               "bawah {min_cell_size} responden disembunyikan."},
     "caption_future": {"en": "Gap between the current state and the targets of {name}, by stage.",
                        "id": "Kesenjangan antara kondisi saat ini dan target {name}, per tahap."},
+    "caption_emotion": {"en": "Emotion per stage now (-1..1, 95% band) against the future-state targets (dashed).",
+                        "id": "Emosi per tahap saat ini (-1..1, pita 95%) dibandingkan target kondisi masa depan (putus-putus)."},
     "caption_priority": {"en": "Opportunities by impact and effort (1..5): high impact, low effort first.",
                          "id": "Peluang menurut dampak dan upaya (1..5): dampak tinggi, upaya rendah lebih dulu."},
     "caption_funnel": {"en": "Customers reaching each step in order, with the share lost at each step.",

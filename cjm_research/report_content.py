@@ -250,6 +250,8 @@ class QuarterlyReport:
             "estimate": interval(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
             "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"].map(self.word)}))
         self.figure(plots.gap_chart(gaps), "future_state_gap")
+        self.figure(plots.emotion_overlay(self.current, future), "emotion_as_is_to_be",
+                    caption=self.t("caption_emotion"))
         opps = rank_opportunities(self.current, future)
         self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
             ["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]])

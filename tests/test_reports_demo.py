@@ -43,6 +43,8 @@ def test_report_published(report):
     assert {"kpis", "personas", "pain_points", "funnel", "data_quality", "methods", "future_state_gap"} <= tables
     figures = list((folder / "figures").glob("*.png"))
     assert len(figures) >= 6 and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in figures)
+    assert {"future_state_gap", "emotion_as_is_to_be", "priority_matrix", "day_in_the_life"} <= {
+        p.stem for p in figures}
     index = (folder.parent / "index.html").read_text()
     assert f'href="{QUARTER}/report.html"' in index
 
