@@ -94,9 +94,13 @@ def resolve_features(features, df: pd.DataFrame, *, source: str = "data") -> dic
 
 
 def _default_columns(df: pd.DataFrame) -> list[str]:
-    # Id-like columns (unique per row) would make every respondent a persona of one.
-    return [c for c in df.columns if df[c].nunique(dropna=True) < len(df) or
-            pd.api.types.is_float_dtype(df[c])]
+    # Id-like columns (unique per row) would make every respondent a persona of one, and free text
+    # (many distinct answers) describes nobody: keep numbers and categories of at most 30 levels.
+    def usable(s: pd.Series) -> bool:
+        if pd.api.types.is_numeric_dtype(s):
+            return pd.api.types.is_float_dtype(s) or s.nunique(dropna=True) < len(s)
+        return s.nunique(dropna=True) <= 30
+    return [c for c in df.columns if usable(df[c])]
 
 
 def _check_columns(columns, df: pd.DataFrame, source: str) -> None:
@@ -191,7 +195,7 @@ def clean_features(df: pd.DataFrame, spec: dict, rules: dict, *, source: str = "
 
 def _as_kind(series: pd.Series, kind: str, source: str) -> pd.Series:
     if kind == "categorical":
-        return series.astype("object").where(series.notna()).map(lambda v: v if pd.isna(v) else str(v))
+        return series.astype(str).astype(object).where(series.notna(), np.nan)
     converted = pd.to_numeric(series, errors="coerce")
     bad = series.notna() & converted.isna()
     if bad.any():

@@ -8,6 +8,7 @@ because agglomerative clustering needs memory quadratic in the number of rows.
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_argmin
@@ -82,4 +83,8 @@ def _fit_kprototypes(mixed: np.ndarray, k: int, seed: int, categorical: list[int
 
 def within_ss(X: np.ndarray, labels: np.ndarray) -> float:
     """Total within-cluster sum of squares (the k-means inertia, for any labelling)."""
-    return float(sum(((X[labels == c] - X[labels == c].mean(axis=0)) ** 2).sum() for c in np.unique(labels)))
+    # sum ||x||^2 - sum_c n_c ||mean_c||^2, with cluster sums from one sparse product (no copies of X)
+    k = int(labels.max()) + 1
+    member = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+    sums, counts = member @ X, np.bincount(labels, minlength=k)
+    return float((X ** 2).sum() - ((sums ** 2).sum(axis=1) / np.maximum(counts, 1)).sum())

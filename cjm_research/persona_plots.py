@@ -62,7 +62,7 @@ def plot_projection(model, ax=None, *, max_points: int = 3000):
     return ax
 
 
-def plot_profile(model, ax=None, *, max_columns: int = 30):
+def plot_profile(model, ax=None, *, max_columns: int = 30, annotate: bool = True):
     """Heatmap of standardised differences from all respondents, persona by feature."""
     ax = ax or plt.gca()
     t = model.feature_table()
@@ -74,7 +74,7 @@ def plot_profile(model, ax=None, *, max_columns: int = 30):
     ax.figure.colorbar(image, ax=ax, label="standardised difference")
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(grid.shape[0]), [textwrap.shorten(model.names_[p], 38) for p in grid.index], fontsize=7)
-    if grid.size <= 120:
+    if annotate and grid.size <= 120:  # cell texts are most of the drawing time
         for (i, j), v in np.ndenumerate(grid.to_numpy()):
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6)
     return ax

@@ -295,8 +295,8 @@ class PersonaModel:
     def predict(self, df: pd.DataFrame, *, source: str = "data") -> np.ndarray:
         """Persona id of each row of ``df`` (new respondents, another quarter)."""
         self._check_fitted()
+        pf._check_columns([c for cols in self.feature_spec_.values() for c in cols], df, source)
         clean, _ = pf.clean_features(df, self.feature_spec_, self.rules_, source=source)
-        pf._check_columns(list(clean.columns), df, source)
         X = self.preprocessor_.transform(clean)
         mixed = self._mixed_matrix(clean, X) if self.method == "kprototypes" else None
         return self.mapping_[self.assigner_.predict(X, mixed)]
@@ -443,11 +443,11 @@ class PersonaModel:
 
         return plot_projection(self, ax=ax, max_points=max_points)
 
-    def plot_profile(self, ax=None):
+    def plot_profile(self, ax=None, *, annotate: bool = True):
         """Heatmap of feature effects (standardised difference) per persona; returns the Axes."""
         from .persona_plots import plot_profile
 
-        return plot_profile(self, ax=ax)
+        return plot_profile(self, ax=ax, annotate=annotate)
 
     def plot_stability(self, ax=None):
         """Jaccard stability per persona with Hennig's thresholds; returns the Axes."""

@@ -163,7 +163,8 @@ class PersonaExplorer:
         if criteria:  # names do not appear on the criteria plot, so edits skip it
             self.images["criteria"].value = figure_png(m.plot_scores)
         self.images["projection"].value = figure_png(m.plot_projection)
-        self.images["profile"].value = figure_png(m.plot_profile, size=(7, 3.6))
+        # No cell texts in the interactive heatmap: they cost more than the rest of the figure.
+        self.images["profile"].value = figure_png(lambda ax: m.plot_profile(ax, annotate=False), size=(7, 3.6))
         if stability:
             self.images["stability"].value = figure_png(lambda ax: m.plot_stability(ax=ax))
         options = [(f"{p}: {name}", p) for p, name in enumerate(m.names_)]

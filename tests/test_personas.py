@@ -113,6 +113,8 @@ def test_predict_matches_labels_and_handles_unseen_categories(fitted, data):
     new = df.head(20).copy()
     new["channel"] = "carrier pigeon"
     assert fitted.predict(new).shape == (20,)
+    with pytest.raises(DataError, match=r"next-quarter.csv: persona feature column\(s\) 'savvy' not found"):
+        fitted.predict(new.drop(columns="savvy"), source="next-quarter.csv")
 
 
 def test_profile_means_intervals_and_shares(fitted, data):
