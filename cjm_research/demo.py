@@ -301,6 +301,8 @@ def study_file(quarters, fw: JourneyFramework) -> dict:
     return {
         "name": "Demo retail CX tracker", "framework": "framework.yml", "language": "en",
         "min_cell_size": 5, "timezone": LOCAL_TZ,
+        # The staff and participant names a researcher knows occur in the transcripts.
+        "redact_names": list(NAMES),
         "survey": {
             "respondent_id": "respondent_id", "customer_id": "customer_id",
             "persona_features": FEATURES, "nps": "nps",

@@ -110,9 +110,11 @@ class Evidence:
         return self.interviews[self.interviews["customer_id"].isna()]
 
     def participant_names(self) -> list[str]:
-        """Participant labels that look like personal names, redacted from quotes with the rest of the PII."""
+        """Names redacted from quotes with the rest of the PII: the study's ``redact_names`` and
+        participant labels that look like personal names."""
         names = self.interviews["participant"].dropna().astype(str).unique()
-        return [n for n in names if any(ch.isalpha() for ch in n) and " " in n.strip()]
+        labels = [n for n in names if any(ch.isalpha() for ch in n) and " " in n.strip()]
+        return list(dict.fromkeys(list(self.study.config.redact_names) + labels))
 
     def scored_excerpts(self) -> pd.DataFrame:
         """Customer excerpts with ``sentiment_score`` (-1..1) and ``sentiment_source``.

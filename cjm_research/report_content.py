@@ -379,7 +379,9 @@ def top_pain_points(jm, *, top: int = 10) -> pd.DataFrame:
 
     pp = jm.pain_points()
     pp = pp[~pp["masked"]].sort_values("value", ascending=False).head(top)
-    quotes = pp["quote"].map(lambda q: redact(str(q)) if pd.notna(q) else "")
+    names = getattr(getattr(jm, "study", None), "config", None)
+    names = list(names.redact_names) if names is not None else None
+    quotes = pp["quote"].map(lambda q: redact(str(q), names=names) if pd.notna(q) else "")
     return pd.DataFrame({"persona": pp["persona"], "stage": pp["stage"], "pain_point": pp["item"],
                          "score": pp["value"], "n": pp["n"], "evidence": pp["detail"],
                          "quote": quotes}).reset_index(drop=True)

@@ -6,6 +6,7 @@ One study file is the single input of a quarterly report::
     framework: default                # a built-in name or a path relative to this file
     language: en                      # report language: en or id
     timezone: Asia/Jakarta            # local time of the customers, for hour-of-day views
+    redact_names: [Rina Kusuma]       # names hidden from every published quote (with e-mails, phones...)
     min_cell_size: 5
     survey:
       respondent_id: respondent_id
@@ -145,6 +146,7 @@ class StudyConfig:
     language: str = "en"
     min_cell_size: int = 5
     timezone: str = "UTC"
+    redact_names: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path:
@@ -193,7 +195,16 @@ def read_study_config(path: str | Path) -> StudyConfig:
         quarters=dict(sorted(quarters.items())),
         future_state=path.parent / data["future_state"] if data.get("future_state") else None,
         truth=path.parent / data["truth"] if data.get("truth") else None,
-        language=language, min_cell_size=int(data.get("min_cell_size", 5)), timezone=timezone)
+        language=language, min_cell_size=int(data.get("min_cell_size", 5)), timezone=timezone,
+        redact_names=_name_list(data.get("redact_names"), path))
+
+
+def _name_list(raw, path: Path) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(n, str) and n.strip() for n in raw):
+        raise ConfigError(f"{path}: key 'redact_names' must be a list of names (text), got {raw!r}.")
+    return [n.strip() for n in raw]
 
 
 def _quarter_key(q, path: Path) -> str:

@@ -87,9 +87,11 @@ def test_metrics_lane_matches_metrics_module(jm, q1):
 def test_quotes_on_the_map_are_redacted(jm, truth):
     quotes = " ".join(jm.table()["quote"].dropna())
     assert quotes  # the map does show quotes
-    for kind in ("emails", "phones"):
+    for kind in ("emails", "phones", "names"):   # names: the study's redact_names list
         for value in truth["pii"][kind]:
             assert value not in quotes
+    themes = " ".join(jm.table(lane="pain_points").get("detail", pd.Series(dtype=str)).dropna().astype(str))
+    assert not any(name in themes for name in truth["pii"]["names"])
 
 
 def test_compare_quarters_flags_only_the_intervention(q1, model, truth):

@@ -204,6 +204,16 @@ def test_timezone_key(tiny):
         cjm.load_study(path)
 
 
+def test_redact_names_key(tiny):
+    path, _ = tiny
+    assert cjm.load_study(path).config.redact_names == []
+    path.write_text(STUDY + "redact_names: [Rina Kusuma, ' Budi ']\n", encoding="utf-8")
+    assert cjm.load_study(path).config.redact_names == ["Rina Kusuma", "Budi"]
+    path.write_text(STUDY + "redact_names: Rina\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="key 'redact_names' must be a list"):
+        cjm.load_study(path)
+
+
 def test_unknown_quarter_on_the_command_line(tiny, capsys):
     path, _ = tiny
     code, _, err = _validate(path, capsys, "--quarter", "2027Q1")
