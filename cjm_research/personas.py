@@ -285,7 +285,8 @@ class PersonaModel:
         key = self.mapping_[self.raw_labels_].tobytes()
         cache = self._cache.setdefault("tables", {})
         if key not in cache:
-            cache.clear()
+            if len(cache) >= 12:  # one per k of the range is enough; the explorer switches back and forth
+                cache.pop(next(iter(cache)))
             cache[key] = pp.feature_table(self.clean_, self.feature_spec_, self.labels_,
                                           [f"Persona {p}" for p in range(self.k_)])
         table = cache[key].copy()

@@ -71,6 +71,7 @@ class PersonaExplorer:
         self.kinds = {c: kind for kind in KINDS for c in spec[kind]}
         candidates = [c for c in data.columns if c in self.kinds or _usable(data[c])]
         self._cache: dict = {}
+        self._drawn_criteria = None  # the (features, method, seed) the criteria plot shows
         self.model: PersonaModel | None = None
         self.timings: list[float] = []
         self._build(candidates, [c for c in candidates if c in self.kinds], method, k, random_state, spec_path)
@@ -127,7 +128,10 @@ class PersonaExplorer:
         except CJMError as exc:
             self._say(str(exc), error=True)
             return None
-        self._redraw(stability=False)
+        # The criteria plot shows every k and the automatic choice, so switching k leaves it as is.
+        key = self._key()
+        self._redraw(stability=False, criteria=key != self._drawn_criteria)
+        self._drawn_criteria = key
         self.images["stability"].value = b""
         self.timings.append(time.perf_counter() - start)
         self._say(f"{self.model.k_} personas from {len(self.data):,} respondents. {self.model.choice_}")
@@ -136,7 +140,7 @@ class PersonaExplorer:
     def _fit(self) -> PersonaModel:
         # Every k of the range is fitted once per (features, method, seed) and kept, so switching
         # k, renaming and merging never refit; a new feature set also re-encodes the data.
-        key = (tuple(self.features.value), self.method.value, int(self.seed.value))
+        key = self._key()
         if key not in self._cache:
             self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}
             self._cache[key] = self._fit_all_k(key)
@@ -147,6 +151,9 @@ class PersonaExplorer:
             model.choose_k(int(self._cache[key].n_clusters_))
             model.choice_ = self._cache[key].choice_
         return model
+
+    def _key(self) -> tuple:
+        return (tuple(self.features.value), self.method.value, int(self.seed.value))
 
     def _fit_all_k(self, key) -> PersonaModel:
         features = {kind: [c for c in key[0] if self._kind(c) == kind] for kind in KINDS}

@@ -47,6 +47,15 @@ def test_changing_k_method_and_seed_refits(explorer):
     assert explorer.model.random_state == 5 and explorer.model.k_ == 4
 
 
+def test_switching_k_keeps_the_criteria_plot_and_redraws_the_rest(explorer):
+    criteria, projection = bytes(explorer.images["criteria"].value), bytes(explorer.images["projection"].value)
+    explorer.k.value = 3
+    assert bytes(explorer.images["criteria"].value) == criteria      # every k is on it already
+    assert bytes(explorer.images["projection"].value) != projection  # colours follow the new personas
+    explorer.method.value = "ward"
+    assert bytes(explorer.images["criteria"].value) != criteria      # a new method has new criteria
+
+
 def test_feature_choice_applies_on_fit_button(explorer):
     explorer.features.value = ("age", "spend")
     assert explorer.model.feature_spec_["categorical"] == ["channel"]  # not refitted yet
