@@ -114,7 +114,8 @@ class QuarterlyReport:
 
         fig = getattr(ax_or_fig, "figure", ax_or_fig)
         path = self.figures_dir / f"{name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
+        # A figure with a layout engine already fits its content; "tight" would draw it twice.
+        fig.savefig(path, dpi=110, bbox_inches=None if fig.get_layout_engine() else "tight")
         plt.close(fig)  # the inline backend would otherwise show it a second time
         display(Image(filename=str(path), alt=caption or name.replace("_", " ")))
         if caption:
