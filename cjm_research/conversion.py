@@ -49,13 +49,7 @@ def conversion_counts(ordered, *, target, start, by: list[str], window):
     starts = starts.select("customer", *by, s_ts=starts.timestamp)
     hits = ordered.filter(ordered.event.isin(_names(target)))
     hits = hits.select(h_customer=hits.customer, h_ts=hits.timestamp)
-    done = starts.semi_join(hits, [starts.customer == hits.h_customer,
-                                   _within(hits.h_ts, starts.s_ts, window)])
-    done = done.select(d_customer=done.customer, converted=ibis.literal(1))
-    flags = starts.left_join(done, starts.customer == done.d_customer)
-    flags = flags.mutate(converted=flags.converted.fill_null(0))
-    return flags.group_by(by).agg(n=flags.count(), converted=flags.converted.sum()) if by else \
-        flags.agg(n=flags.count(), converted=flags.converted.sum())
+    return _flag_counts(starts, starts.s_ts, hits, by=by, window=window, name="converted")
 
 
 def repurchase_counts(ordered, *, purchase, by: list[str], window):
@@ -66,14 +60,21 @@ def repurchase_counts(ordered, *, purchase, by: list[str], window):
     first = ibis.window(group_by="customer", order_by="pos")
     buys = buys.mutate(k=ibis.row_number().over(first))
     firsts = buys.filter(buys.k == 0).select("customer", *by, f_ts=buys.timestamp)
-    again = buys.filter(buys.k > 0).select(a_customer=buys.customer, a_ts=buys.timestamp)
-    hit = firsts.semi_join(again, [firsts.customer == again.a_customer,
-                                   _within(again.a_ts, firsts.f_ts, window)])
-    hit = hit.select(h_customer=hit.customer, repurchased=ibis.literal(1))
-    flags = firsts.left_join(hit, firsts.customer == hit.h_customer)
-    flags = flags.mutate(repurchased=flags.repurchased.fill_null(0))
-    return flags.group_by(by).agg(n=flags.count(), repurchased=flags.repurchased.sum()) if by else \
-        flags.agg(n=flags.count(), repurchased=flags.repurchased.sum())
+    again = buys.filter(buys.k > 0).select(h_customer=buys.customer, h_ts=buys.timestamp)
+    return _flag_counts(firsts, firsts.f_ts, again, by=by, window=window, name="repurchased")
+
+
+def _flag_counts(starts, start_ts, hits, *, by: list[str], window, name: str):
+    """Per group: ``n`` starting customers and ``name``, those with a hit (``h_customer``,
+    ``h_ts``) at or after their start within the window. Shared by conversion and repurchase."""
+    import ibis
+
+    done = starts.semi_join(hits, [starts.customer == hits.h_customer, _within(hits.h_ts, start_ts, window)])
+    done = done.select(d_customer=done.customer, **{name: ibis.literal(1)})
+    flags = starts.left_join(done, starts.customer == done.d_customer)
+    flags = flags.mutate(**{name: flags[name].fill_null(0)})
+    totals = {"n": flags.count(), name: flags[name].sum()}
+    return flags.group_by(by).agg(**totals) if by else flags.agg(**totals)
 
 
 def abandoned(ordered, *, cart, purchase, window):
