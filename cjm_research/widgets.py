@@ -8,36 +8,146 @@ which display the same in JupyterLab, Voila and an exported HTML page.
 
 from __future__ import annotations
 
+import copy
 import io
 import time
 
 import ipywidgets as w
-import copy
-
+import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import persona_plots as plots
 from .errors import CJMError
 from .persona_features import KINDS, infer_kind, resolve_features
 from .persona_methods import METHODS
 from .personas import PersonaModel
 
 
-def figure_png(draw, *, size=(6, 3.6), dpi=72) -> bytes:
-    """Draw with ``draw(ax)`` on a new off-screen figure and return it as PNG bytes.
-
-    The figure never touches pyplot, so nothing is shown twice in a notebook and nothing leaks.
-    """
+def _axes(size, dpi):
     fig = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     # Fixed margins instead of tight_layout, which draws the figure twice (half the update time).
     fig.subplots_adjust(left=0.3 if size[0] > 6 else 0.12, right=0.9, bottom=0.22, top=0.88)
+    return ax
+
+
+def figure_png(draw, *, size=(6, 3.6), dpi=72) -> bytes:
+    """Draw with ``draw(ax)`` on a new off-screen figure and return it as PNG bytes.
+
+    The figure never touches pyplot, so nothing is shown twice in a notebook and nothing leaks.
+
+    Examples
+    --------
+    >>> figure_png(lambda ax: ax.plot([1, 2, 3]))[:4]
+    b'\\x89PNG'
+    """
+    ax = _axes(size, dpi)
     draw(ax)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    ax.figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+class BlitFigure:
+    """An off-screen figure redrawn in part: what stays the same is drawn once and kept as pixels.
+
+    Text is the slowest thing matplotlib draws (several milliseconds a label), and most labels
+    of the explorer's projection and heatmap do not change when k, a name or a merge does. So
+    the figure is drawn in full once per layout, with the changing artists marked animated
+    (a full draw leaves those out), and its pixels are kept; an update restores them and draws
+    only the changing artists on top: matplotlib's blitting, used off-screen.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(ax, *args)`` draws the static parts and returns a state (the animated artists
+        among them) for ``update``; it is called when the layout (a key) changes.
+    update : callable
+        ``update(state, *args)`` changes the animated artists and returns those to draw.
+
+    Examples
+    --------
+    >>> def build(ax, y):
+    ...     ax.set_title("static title")
+    ...     return ax.plot([0, 1], [0, y], animated=True)[0]
+    >>> def update(line, y):
+    ...     line.set_ydata([0, y])
+    ...     return [line]
+    >>> panel = BlitFigure(build, update)
+    >>> panel.render("layout 1", 0.5)[:4]
+    b'\\x89PNG'
+    >>> panel.render("layout 1", 0.8) != panel.render("layout 1", 0.5)
+    True
+    """
+
+    def __init__(self, build, update, *, size=(6, 3.6), dpi=72):
+        self.build, self.update = build, update
+        self.size, self.dpi = size, dpi
+        self.layout = object()  # matches no layout: the first render draws in full
+        self.state = self.background = self.ax = None
+
+    def render(self, layout, *args) -> bytes:
+        """PNG bytes of the figure for ``layout`` with the changing parts from ``args``."""
+        from PIL import Image
+
+        if layout != self.layout:
+            self.ax = _axes(self.size, self.dpi)
+            self.state = self.build(self.ax, *args)
+            self.ax.figure.canvas.draw()
+            self.background = self.ax.figure.canvas.copy_from_bbox(self.ax.figure.bbox)
+            self.layout = layout
+        artists = self.update(self.state, *args)
+        canvas = self.ax.figure.canvas
+        canvas.restore_region(self.background)
+        for artist in artists:
+            self.ax.draw_artist(artist)
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png")
+        return buffer.getvalue()
+
+
+def _build_projection(ax, model):
+    data = plots.projection(model)
+    grey = np.full((len(data), 3), 0.6)
+    scatter = ax.scatter(data["pc1"], data["pc2"], s=6, alpha=0.6, c=grey, linewidths=0, animated=True)
+    plots.projection_axes(ax, data)
+    return {"ax": ax, "scatter": scatter}
+
+
+def _update_projection(state, model):
+    data = plots.projection(model)
+    state["scatter"].set_facecolor(plots.persona_colours(model.k_)[data["persona_id"].to_numpy()])
+    legend = plots.persona_legend(state["ax"], model.names_)
+    legend.set_animated(True)
+    return [state["scatter"], legend]
+
+
+def _build_profile(ax, model, columns):
+    image = ax.imshow(np.zeros((1, len(columns))), cmap="vlag", vmin=-plots.PROFILE_LIMIT,
+                      vmax=plots.PROFILE_LIMIT, aspect="auto", animated=True)
+    plots.profile_axes(ax, columns, image)
+    ax.set_yticks([])
+    return {"ax": ax, "image": image, "columns": columns, "labels": []}
+
+
+def _update_profile(state, model, columns):
+    ax, columns = state["ax"], state["columns"]
+    grid = plots.profile_grid(model, columns=columns)
+    k = len(grid)
+    state["image"].set_data(grid.to_numpy())
+    state["image"].set_extent((-0.5, len(columns) - 0.5, k - 0.5, -0.5))
+    ax.set_ylim(k - 0.5, -0.5)
+    for label in state["labels"]:
+        label.remove()
+    # Persona names as plain texts rather than ticks: ticks would redraw the whole axis.
+    where = ax.get_yaxis_transform()
+    state["labels"] = [ax.text(-0.01, i, name, transform=where, ha="right", va="center", fontsize=7,
+                               animated=True) for i, name in enumerate(plots.persona_labels(model, grid.index))]
+    return [state["image"], *state["labels"]]
 
 
 class PersonaExplorer:
@@ -72,6 +182,9 @@ class PersonaExplorer:
         candidates = [c for c in data.columns if c in self.kinds or _usable(data[c])]
         self._cache: dict = {}
         self._drawn_criteria = None  # the (features, method, seed) the criteria plot shows
+        self._columns: dict = {}  # heatmap columns per (features, method, seed), kept while k changes
+        self._projection = BlitFigure(_build_projection, _update_projection)
+        self._profile = BlitFigure(_build_profile, _update_profile, size=(7, 3.6))
         self.model: PersonaModel | None = None
         self.timings: list[float] = []
         self._build(candidates, [c for c in candidates if c in self.kinds], method, k, random_state, spec_path)
@@ -169,9 +282,14 @@ class PersonaExplorer:
         m = self.model
         if criteria:  # names do not appear on the criteria plot, so edits skip it
             self.images["criteria"].value = figure_png(m.plot_scores)
-        self.images["projection"].value = figure_png(m.plot_projection)
+        # Static parts are drawn once per layout: the projection's sample and axes depend on the
+        # features and the seed, the heatmap's columns are kept while k changes.
+        key = self._key()
+        self.images["projection"].value = self._projection.render(key, m)
+        if key not in self._columns:
+            self._columns = {key: tuple(plots.profile_grid(m).columns)}
         # No cell texts in the interactive heatmap: they cost more than the rest of the figure.
-        self.images["profile"].value = figure_png(lambda ax: m.plot_profile(ax, annotate=False), size=(7, 3.6))
+        self.images["profile"].value = self._profile.render(self._columns[key], m, self._columns[key])
         if stability:
             self.images["stability"].value = figure_png(lambda ax: m.plot_stability(ax=ax))
         options = [(f"{p}: {name}", p) for p, name in enumerate(m.names_)]

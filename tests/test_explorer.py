@@ -97,3 +97,40 @@ def test_bad_actions_show_a_message_instead_of_failing(explorer):
     explorer.features.value = ()
     explorer.fit_button.click()
     assert "no persona features" in explorer.status.value
+
+
+def _pixels(png: bytes):
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(bytes(png))).convert("RGB"))
+
+
+def test_partial_redraws_match_a_fresh_explorer(explorer):
+    # Updates redraw only the changing artists over kept pixels: nothing of the previous state may
+    # remain, so k=3 reached through k=5 looks exactly like k=3 drawn from scratch.
+    explorer.k.value = 3
+    images = {n: bytes(explorer.images[n].value) for n in ("projection", "profile")}
+    explorer.k.value = 5
+    assert all(bytes(explorer.images[n].value) != images[n] for n in images)
+    explorer.k.value = 3
+    assert all(bytes(explorer.images[n].value) == images[n] for n in images)
+    fresh = cjm.PersonaExplorer(explorer.data, features=FEATURES, k_range=(2, 6), k=3)
+    for name in images:
+        assert (_pixels(fresh.images[name].value) == _pixels(images[name])).all(), name
+
+
+def test_heatmap_keeps_its_columns_while_k_changes_and_names_follow(explorer):
+    from cjm_research.persona_plots import profile_grid
+
+    columns = tuple(profile_grid(explorer.model).columns)
+    explorer.k.value = 2
+    assert explorer._profile.layout == columns  # same columns, so k=2 and k=4 compare cell by cell
+    profile = _pixels(explorer.images["profile"].value)
+    explorer.persona.value = 0
+    explorer.new_name.value = "Renamed"
+    explorer.rename_button.click()
+    changed = (_pixels(explorer.images["profile"].value) != profile).any(axis=2)
+    width = changed.shape[1]
+    assert changed.any() and not changed[:, width // 3:].any()  # only the name column on the left moved
