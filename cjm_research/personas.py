@@ -150,11 +150,13 @@ class PersonaModel:
         self.ids_ = self._ids(df)
         ks = self._ks(len(X))
         fits, rows = {}, []
+        self._sample_distances = self._silhouette_distances(X) if len(ks) > 1 else None
         for k in tqdm(ks, desc=f"{self.method} k={ks[0]}..{ks[-1]}", disable=not self.progress or len(ks) == 1,
                       leave=False):
             fits[k] = self._fit_k(X, k)
             rows.append(self._criteria(X, k, *fits[k]))
         self.scores_ = pd.DataFrame(rows)
+        self._sample_distances = None  # 70 MB at the default sample; not needed after the fit
         # Keeping every k's clustering lets choose_k switch k without refitting (the explorer).
         self.fits_ = {k: (a, raw.astype("int32")) for k, (a, raw) in fits.items()} if self.keep_fits else None
         best = self._choose_k()
@@ -200,11 +202,33 @@ class PersonaModel:
         return fit_k(self.method, X, k, self.random_state, mixed=self._mixed, categorical=self._cat_index(),
                      minibatch_above=self.minibatch_above, tree=getattr(self, "_tree", None))
 
+    def _silhouette_distances(self, X):
+        """Distances between the silhouette's sampled rows, computed once for every k of the range.
+
+        The rows are those ``silhouette_score(sample_size=..., random_state=...)`` would draw, so
+        the score is the same; only the distance matrix is shared instead of recomputed per k
+        (most of an auto-k refit's time). Large samples fall back to the per-k computation.
+        """
+        from sklearn.metrics import pairwise_distances
+        from sklearn.utils import check_random_state
+
+        sample = min(len(X), self.silhouette_sample)
+        if sample > 5000:  # 200 MB of distances; not worth holding
+            return None
+        rows = check_random_state(self.random_state).permutation(len(X))[:sample]
+        return rows, pairwise_distances(X[rows])
+
     def _criteria(self, X, k, assigner, labels) -> dict:
         n_found = len(np.unique(labels))
-        sample = min(len(X), self.silhouette_sample)
-        sil = (silhouette_score(X, labels, sample_size=sample, random_state=self.random_state)
-               if n_found > 1 else np.nan)
+        shared = getattr(self, "_sample_distances", None)
+        if n_found < 2:
+            sil = np.nan
+        elif shared is not None:  # a tiny persona may miss the sample: then no silhouette
+            sub = labels[shared[0]]
+            sil = silhouette_score(shared[1], sub, metric="precomputed") if len(np.unique(sub)) > 1 else np.nan
+        else:
+            sample = min(len(X), self.silhouette_sample)
+            sil = silhouette_score(X, labels, sample_size=sample, random_state=self.random_state)
         ch = calinski_harabasz_score(X, labels) if n_found > 1 else np.nan
         bic = assigner.estimator.bic(X) if self.method == "gmm" else np.nan
         db = davies_bouldin_score(X, labels) if n_found > 1 else np.nan
@@ -273,23 +297,31 @@ class PersonaModel:
     def names_(self) -> list[str]:
         self._check_fitted()
         if self._names is None:
-            self._names = pp.default_names(self._table(None), self.k_)
+            self._names = list(self._derived("names", lambda: pp.default_names(self._table(None), self.k_)))
         return list(self._names)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "mapping_"):
             raise ParameterError("This PersonaModel is not fitted yet; call .fit(df) first.")
 
-    def _table(self, names) -> pd.DataFrame:
-        # Shared by the copies the explorer makes; keyed by the labelling, so renames are free.
+    def _derived(self, what: str, compute):
+        """A view that depends only on the labelling, computed once per labelling.
+
+        Shared by the copies the explorer makes (one per k, merges included), so switching k back
+        and forth, renaming and redrawing never recompute it.
+        """
         key = self.mapping_[self.raw_labels_].tobytes()
-        cache = self._cache.setdefault("tables", {})
+        cache = self._cache.setdefault(what, {})
         if key not in cache:
-            if len(cache) >= 12:  # one per k of the range is enough; the explorer switches back and forth
+            if len(cache) >= 12:  # one per k of the range is enough
                 cache.pop(next(iter(cache)))
-            cache[key] = pp.feature_table(self.clean_, self.feature_spec_, self.labels_,
-                                          [f"Persona {p}" for p in range(self.k_)])
-        table = cache[key].copy()
+            cache[key] = compute()
+        return cache[key]
+
+    def _table(self, names) -> pd.DataFrame:
+        # Keyed by the labelling, so renames are free; names are filled in on the copy.
+        table = self._derived("tables", lambda: pp.feature_table(
+            self.clean_, self.feature_spec_, self.labels_, [f"Persona {p}" for p in range(self.k_)])).copy()
         table["name"] = table["persona"].map(dict(enumerate(names or [f"Persona {p}" for p in range(self.k_)])))
         return table
 
@@ -350,7 +382,9 @@ class PersonaModel:
     # ------------------------------------------------------------ describing
     def profile(self, *, top: int = 3) -> pd.DataFrame:
         """A row per persona: n, share, means with 95% intervals, top categories, distinguishing features."""
-        return pp.profile_frame(self._table(self.names_), pd.Series(self.labels_).value_counts(), self.names_, top)
+        frame = self._derived(f"profiles_{top}", lambda: pp.profile_frame(
+            self._table(None), pd.Series(self.labels_).value_counts(), [f"Persona {p}" for p in range(self.k_)], top))
+        return frame.assign(name=self.names_)
 
     def feature_table(self) -> pd.DataFrame:
         """Tidy description: a row per persona, feature and category level, with effect and lift."""

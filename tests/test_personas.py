@@ -54,6 +54,18 @@ def test_auto_k_recovers_planted_groups(fitted, data):
     assert "k=4" in fitted.choice_
 
 
+def test_silhouette_per_k_equals_scikit_learns_sampled_silhouette(data):
+    # The sample's distances are computed once for every k; the scores must not change by it.
+    from sklearn.metrics import silhouette_score
+
+    model = cjm.PersonaModel(FEATURES, k_range=(2, 5), silhouette_sample=150, keep_fits=True,
+                             progress=False).fit(data[0])
+    for k, (_, raw) in model.fits_.items():
+        expected = silhouette_score(model.X_, raw, sample_size=150, random_state=0)
+        assert model.scores_.set_index("k").loc[k, "silhouette"] == pytest.approx(expected, abs=1e-12)
+    assert model._sample_distances is None  # not kept after the fit
+
+
 def test_persona_ids_are_ordered_by_size_and_names_are_unique(fitted):
     sizes = np.bincount(fitted.labels_)
     assert list(sizes) == sorted(sizes, reverse=True)
