@@ -114,7 +114,8 @@ class EventLog:
 
     @property
     def columns(self) -> list[str]:
-        return list(self._table.columns)
+        """The event columns (the stored journey position and next event are internal)."""
+        return [c for c in self._table.columns if c not in io_events.INTERNAL]
 
     def _run(self, expr) -> pd.DataFrame:
         return self.backend.to_pandas(expr)
@@ -129,7 +130,6 @@ class EventLog:
     def to_pandas(self) -> pd.DataFrame:
         """All events as a pandas frame, ordered by customer and time."""
         ordered = self._table.order_by(["customer", "timestamp", "event"])
-        ordered = ordered.drop("pos") if "pos" in ordered.columns else ordered
         return io_events.to_frame(ordered, self.backend).reset_index(drop=True)
 
     def __len__(self) -> int:
@@ -170,7 +170,7 @@ class EventLog:
         return self._ordered_table
 
     def _column(self, name: str, what: str) -> str:
-        if name not in self._table.columns:
+        if name not in self.columns:
             hint = " (call .with_personas first)" if name == "persona" else ""
             raise ParameterError(f"The value for `{what}` must be a column of the event log "
                                  f"{self.columns}, but {name!r} was passed{hint}.")
@@ -247,8 +247,11 @@ class EventLog:
         key = self._column(on, "on")
         by_cols = self._by(by)
         t = self._ordered()
-        w = ibis.window(group_by="customer", order_by="pos")
-        t = t.mutate(source=t[key], target=t[key].lead().over(w))
+        if key == "event" and "next_event" in t.columns:  # stored by read_events: no sort needed
+            t = t.mutate(source=t.event, target=t.next_event)
+        else:
+            w = ibis.window(group_by="customer", order_by="pos")
+            t = t.mutate(source=t[key], target=t[key].lead().over(w))
         pairs = t.filter(t.target.notnull() & t.source.notnull())
         counts = self._run(pairs.group_by([*by_cols, "source", "target"]).agg(count=pairs.count()))
         return _with_probability(counts, [*by_cols, "source"])
@@ -263,19 +266,10 @@ class EventLog:
         --------
         >>> log.paths(top=5)  # doctest: +SKIP
         """
-        import ibis
+        from .paths import path_counts
 
-        key = self._column(on, "on")
-        t = self._ordered()
-        # Position first so that sorting the collected structs sorts by time: a portable
-        # stand-in for an ordered collect (which not every engine supports).
-        per = t.group_by("customer").agg(steps=ibis.struct({"pos": t.pos, "step": t[key]}).collect())
-        per = per.mutate(path=per.steps.sort().map(lambda s: s.step).join(sep),
-                         length=per.steps.length())
-        counts = per.group_by(["path", "length"]).agg(customers=per.count())
-        counts = counts.mutate(share=counts.customers / counts.customers.sum().over())
-        result = counts.order_by([ibis.desc("customers"), "path"])
-        return self._run(result.limit(top) if top else result).reset_index(drop=True)
+        return path_counts(self._ordered(), key=self._column(on, "on"), sep=sep, top=top, run=self._run,
+                           materialise=lambda expr: io_events.materialise(expr, self.backend))
 
     def sessions(self, gap="30min") -> pd.DataFrame:
         """Split each journey into sessions at inactivity gaps longer than ``gap``.

@@ -42,7 +42,10 @@ def test_small_log_same_on_spark(spark_backend):
     _same(duck.funnel(["view", "cart", "buy"]), spark.funnel(["view", "cart", "buy"]), ["position"])
     _same(duck.funnel(["view", "buy"], within="1D", by="channel"),
           spark.funnel(["view", "buy"], within="1D", by="channel"), ["channel", "position"])
+    _same(duck.funnel(["view", "buy"], by="channel"), spark.funnel(["view", "buy"], by="channel"),
+          ["channel", "position"])
     _same(duck.paths(), spark.paths(), ["path"])
+    _same(duck.transitions(), spark.transitions(), ["source", "target"])
     _same(duck.sessions("1h"), spark.sessions("1h"), ["customer", "session"])
     _same(duck.cart_abandonment("cart", "buy", within="1D", by="channel"),
           spark.cart_abandonment("cart", "buy", within="1D", by="channel"), ["channel"])
@@ -59,3 +62,4 @@ def test_receipt_log_same_on_spark(spark_backend, shared_data):
              "T04 Determine confirmation of receipt", "T05 Print and send confirmation of receipt"]
     _same(duck.funnel(steps, within="7D"), spark.funnel(steps, within="7D"), ["position"])
     _same(duck.transitions(), spark.transitions(), ["source", "target"])
+    _same(duck.paths(top=10), spark.paths(top=10), ["path"])

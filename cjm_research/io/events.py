@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import DataError, ParameterError, preview
 
 STANDARD = ("customer", "timestamp", "event", "channel", "value")
+INTERNAL = ("pos", "next_event")  # stored with the events for the journey queries, never shown
 LIFECYCLE_COLUMNS = ("lifecycle:transition", "lifecycle")
 _EPOCH = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
 
@@ -199,10 +200,13 @@ def event_table(source, *, customer: str, timestamp: str, event: str, channel: s
     if framework is not None:
         table = _with_framework(table, framework)
     # Events are stored once, in journey order (pos = 0, 1, ... per customer by time, ties by
-    # event name): every check and every journey query then starts from the stored table
-    # instead of parsing the file and sorting again.
+    # event name), with the customer's next event: every check and every journey query then
+    # starts from the stored table instead of parsing the file and sorting again. The next event
+    # comes from the same sort as pos, so it is almost free here, while transitions would
+    # otherwise sort every event again.
     order = ibis.window(group_by="customer", order_by=["timestamp", "event"])
-    table = materialise(table.mutate(pos=ibis.row_number().over(order)), con)
+    table = materialise(table.mutate(pos=ibis.row_number().over(order),
+                                     next_event=table.event.lead().over(order)), con)
     _check_parsed(table, raw, con, source, timestamp, customer, event, lifecycle)
     if framework is not None:
         names = con.execute(table.select("event").distinct())["event"].dropna().tolist()
@@ -269,7 +273,8 @@ def _with_framework(table, framework):
 def to_frame(table, con) -> pd.DataFrame:
     """Execute ``table`` and give the standard pandas dtypes of docs/data-model.md."""
     if "pos" in table.columns:  # journey order: customer, then time
-        table = table.order_by(["customer", "pos"]).drop("pos")
+        table = table.order_by(["customer", "pos"])
+    table = table.drop(*[c for c in INTERNAL if c in table.columns])
     frame = con.to_pandas(table)
     frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True).astype("datetime64[ns, UTC]")
     for col in ("customer", "event", "channel", "touchpoint", "stage"):
