@@ -218,10 +218,9 @@ class EventLog:
         steps = self._steps(steps)
         key = self._column(on, "on")
         by_cols = self._by(by)
-        wide = self._run(funnel_counts(self._ordered(), steps, key=key, by=by_cols,
-                                       within=_timedelta(within, "within")))
-        counts = wide.melt(id_vars=by_cols, var_name="position", value_name="customers")
-        counts["position"] = counts["position"].str.removeprefix("step_").astype(int)
+        counts = self._run(funnel_counts(self._ordered(), steps, key=key, by=by_cols,
+                                         within=_timedelta(within, "within")))
+        counts["position"] = counts["position"].astype(int)
         return _funnel_frame(counts, steps, by_cols)
 
     @staticmethod

@@ -14,27 +14,33 @@ import pandas as pd
 
 
 def funnel_counts(ordered, steps: list[str], *, key: str, by: list[str], within: pd.Timedelta | None):
-    """Customers reaching each step: an Ibis table with ``by`` and ``step_1`` .. ``step_k`` counts.
+    """Customers reaching each step: an Ibis table with ``by``, ``position`` (1-based) and ``customers``.
 
     ``ordered`` is the event table with ``pos`` (the position in the customer's journey). The
-    steps are matched by one chain of left joins, so a single aggregate counts every step.
+    steps are matched by a chain of joins, one per step; a step nobody reaches has no row.
     """
     import ibis
 
     from .events import _interval
 
     start = ordered.filter(ordered[key] == steps[0])
-    start = start.select("customer", *by, ts_1=start.timestamp, pos_1=start.pos)
     if within is None:
-        first = ibis.window(group_by="customer", order_by="pos_1")
-        start = start.filter(ibis.row_number().over(first) == 0)
-    current = start
+        # The customer's first step-1 event: the smallest position is also the earliest time
+        # (an aggregate, where a row_number filter would sort the step-1 events again).
+        current = start.group_by("customer").agg(
+            **{col: start[col].argmin(start.pos) for col in by}, ts_1=start.timestamp.min(), pos_1=start.pos.min())
+    else:
+        current = start.select("customer", *by, ts_1=start.timestamp, pos_1=start.pos)
     window = _interval(within) if within is not None else None
+    reached = [current]
     for k, step in enumerate(steps[1:], start=2):
-        current = _next_step(ordered, current, steps, k, step, key, by, window)
-    counts = {f"step_{k}": current.customer.nunique(where=current[f"ts_{k}"].notnull())
-              for k in range(1, len(steps) + 1)}
-    return current.group_by(by).agg(**counts) if by else current.agg(**counts)
+        reached.append(_next_step(ordered, reached[-1], steps, k, step, key, by, window))
+    # Attempts that stop at a step drop out of the chain, so each later join is smaller; the
+    # count of each step comes from its own stage of the chain.
+    counts = [r.group_by(by).agg(position=ibis.literal(k), customers=r.customer.nunique()) if by else
+              r.agg(position=ibis.literal(k), customers=r.customer.nunique())
+              for k, r in enumerate(reached, start=1)]
+    return ibis.union(*counts, distinct=False)
 
 
 def _next_step(ordered, current, steps, k, step, key, by, window):
@@ -47,11 +53,15 @@ def _next_step(ordered, current, steps, k, step, key, by, window):
         cond.append(cand.c_ts <= current.ts_1 + window)
     # A repeated step must be matched by a different event than the earlier step(s) it repeats.
     cond += [cand.c_pos != current[f"pos_{j}"] for j in range(1, k) if steps[j - 1] == step]
-    joined = current.left_join(cand, cond)
-    # pos_1 identifies the attempt; other positions are carried only while a later step repeats them.
-    keep = ["pos_1"] + [f"pos_{j}" for j in range(2, k)
-                        if f"pos_{j}" in current.columns and steps[j - 1] in steps[k - 1:]]
-    reached = [f"ts_{j}" for j in range(1, k)]
+    joined = current.join(cand, cond)
+    # An attempt is a customer (and its step-1 event when every step-1 event may start one); the
+    # other columns are the same on every row of an attempt, so they are carried as aggregates
+    # rather than grouped by (grouping by fewer, narrower keys is most of this query's speed).
+    # Positions are carried only while a later step repeats them.
+    attempt = ["customer"] + (["pos_1"] if window is not None else [])
+    keep = [f"pos_{j}" for j in range(1, k)
+            if f"pos_{j}" in current.columns and f"pos_{j}" not in attempt and steps[j - 1] in steps[k - 1:]]
+    carried = [*by, *[f"ts_{j}" for j in range(1, k)], *keep]
     # pos orders events by time, so the smallest candidate position is also the earliest time.
-    return joined.group_by(["customer", *by, *reached, *keep]).agg(
-        **{f"ts_{k}": joined.c_ts.min(), f"pos_{k}": joined.c_pos.min()})
+    return joined.group_by(attempt).agg(**{col: joined[col].max() for col in carried},
+                                        **{f"ts_{k}": joined.c_ts.min(), f"pos_{k}": joined.c_pos.min()})
