@@ -152,9 +152,10 @@ def _clean_categories(frame: pd.DataFrame, columns: list[str], source) -> list[d
     return findings
 
 
-def _implausible(frame: pd.DataFrame, columns: list[str], source) -> list[dict]:
+def _implausible(frame: pd.DataFrame, columns: list[str], source, year: int | None = None) -> list[dict]:
     findings = []
-    this_year = pd.Timestamp.now().year
+    # The survey's own year, so re-running an old quarter cleans its data the same way next year.
+    this_year = year or pd.Timestamp.now().year
     for column in columns:
         values = pd.to_numeric(frame[column], errors="coerce")
         name = column.lower()
@@ -180,7 +181,7 @@ def _missing(frame: pd.DataFrame, columns: list[str], source) -> list[dict]:
 
 
 # ------------------------------------------------------------------ public entry points
-def clean_survey(raw: pd.DataFrame, config, *, source=None) -> tuple[pd.DataFrame, list[dict]]:
+def clean_survey(raw: pd.DataFrame, config, *, source=None, year: int | None = None) -> tuple[pd.DataFrame, list[dict]]:
     """Validate a survey against the study's column mapping and apply the recoverable rules.
 
     Parameters
@@ -191,6 +192,9 @@ def clean_survey(raw: pd.DataFrame, config, *, source=None) -> tuple[pd.DataFram
         Supplies the column mapping (``config.survey``).
     source : str or Path, optional
         The file name used in messages and findings.
+    year : int, optional
+        The year the survey describes (a study passes its quarter's): birth years after
+        ``year - 14`` are implausible. Default the current year.
 
     Returns
     -------
@@ -220,7 +224,7 @@ def clean_survey(raw: pd.DataFrame, config, *, source=None) -> tuple[pd.DataFram
     findings += _missing(frame, [c for c in list(rating_columns(cols)) + cols.feature_list], source)
     findings += _recode_ratings(frame, cols, source)
     findings += _clean_categories(frame, cols.persona_features.get("categorical", []), source)
-    findings += _implausible(frame, cols.persona_features.get("numeric", []), source)
+    findings += _implausible(frame, cols.persona_features.get("numeric", []), source, year)
     # pandas deep-copies attrs on every operation, so the frame carries only small keys; the
     # reader's descriptions and the findings stay with the caller (Study keeps both).
     frame.attrs = {"source": str(source), "reader": raw.attrs.get("reader"),

@@ -280,7 +280,7 @@ class Study:
 
         path = self._file("survey")
         raw = read_survey(path, id_columns=[c for c in (self.columns.respondent_id, self.columns.customer_id) if c])
-        frame, issues = clean_survey(raw, self.config, source=path)
+        frame, issues = clean_survey(raw, self.config, source=path, year=quarter_end(self.quarter).year)
         self._issues.extend(issues)
         self.survey_descriptions = dict(raw.attrs.get("descriptions") or {})  # question texts
         return frame

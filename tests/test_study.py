@@ -241,3 +241,18 @@ def test_survey_errors_are_data_errors(tiny):
     _edit_survey(folder, nps=(2, "ten"))
     with pytest.raises(DataError, match="'nps' must hold numbers on 0..10"):
         cjm.load_study(path).survey
+
+
+def test_birth_years_are_judged_against_the_surveys_year_not_today():
+    from cjm_research.quality import clean_survey
+    from cjm_research.study import SurveyColumns
+
+    class Config:
+        survey = SurveyColumns(persona_features={"numeric": ["birth_year"]})
+
+    raw = pd.DataFrame({"respondent_id": ["a", "b", "c"], "birth_year": [1980, 2010, 2020]})
+    in_2026, found = clean_survey(raw, Config(), year=2026)
+    assert in_2026["birth_year"].isna().tolist() == [False, False, True]  # 2020: six years old
+    assert "1900..2012" in found[-1]["detail"]
+    in_2020, _ = clean_survey(raw, Config(), year=2020)  # an old quarter re-run today
+    assert in_2020["birth_year"].isna().tolist() == [False, True, True]
