@@ -3,7 +3,9 @@
 Every function takes tidy frames (or a :class:`~cjm_research.journey.JourneyMap`), keyword-only
 options and ``ax=None``, draws with matplotlib/seaborn and returns the Axes. Without ``ax`` a figure
 of a readable size is made; sizes grow with the number of stages so labels stay legible in a
-report.
+report. ``language="id"`` draws every title, lane, axis label, legend and annotation in Bahasa
+Indonesia (texts from :mod:`cjm_research.labels`, stage, touchpoint and channel names from the
+framework's labels); data values such as persona names and pain-point themes are drawn as given.
 """
 
 from __future__ import annotations
@@ -17,20 +19,17 @@ import seaborn as sns
 from matplotlib.patches import Rectangle
 
 from .errors import ParameterError, check_choice
+from .labels import LABELS, LANGUAGES, t
 
 STATUS_COLOURS = {"met": "#2a9d8f", "within reach": "#e9c46a", "gap": "#e76f51"}
 PAIN_COLOUR = "#c0392b"
-LANE_TITLES = {
-    "touchpoints": "Touchpoints\n(% use, % satisfied)", "channels": "Channels\n(% of customers)",
-    "process": "Process\n(top paths)", "emotion": "Emotion\n(-1..1, 95% CI)",
-    "pain_points": "Pain points\n(evidence 0-100)", "metrics": "Metrics\n(95% CI)",
-    "opportunities": "Opportunities", "internal_actors": "Internal actors",
-    "internal_channels": "Internal channels", "internal_process": "Internal process",
-    "internal_pain_points": "Internal pain points",
-}
+# The English texts; every figure takes them from :data:`cjm_research.labels.LABELS` in its language.
+LANE_TITLES = {lane: LABELS[f"plot_lane_{lane}"]["en"] for lane in (
+    "touchpoints", "channels", "process", "emotion", "pain_points", "metrics", "opportunities",
+    "internal_actors", "internal_channels", "internal_process", "internal_pain_points")}
 MAP_LANES = ("touchpoints", "channels", "process", "emotion", "pain_points", "metrics", "opportunities")
-METRIC_LABELS = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "conversion_rate": "Conversion",
-                 "repurchase_rate": "Repurchase", "emotion": "Emotion"}
+METRIC_LABELS = {m: LABELS[f"plot_metric_{m}"]["en"]
+                 for m in ("nps", "csat", "ces", "conversion_rate", "repurchase_rate", "emotion")}
 
 
 def _new_ax(ax, figsize):
@@ -39,51 +38,77 @@ def _new_ax(ax, figsize):
     return ax
 
 
-def _unpack(jm):
-    """(tidy table, stage order, label function) from a JourneyMap or a tidy DataFrame."""
+def _check_language(language: str) -> None:
+    check_choice("language", language, LANGUAGES)
+
+
+def _unpack(jm, language: str = "en"):
+    """(tidy table, stage order, label function) from a JourneyMap or a tidy DataFrame.
+
+    The label function gives a stage, touchpoint or channel its framework label in ``language``;
+    a bare table has no framework, so its ids are shown with spaces for underscores.
+    """
     if isinstance(jm, pd.DataFrame):
         table = jm
         stages = list(dict.fromkeys(table["stage"].dropna()))
         return table, stages, lambda i: str(i).replace("_", " ")
     fw = jm.framework
-    return jm.table(), fw.stages, fw.label
+    return jm.table(), fw.stages, lambda i: fw.label(i, language)
 
 
-def _fmt(value, digits=0) -> str:
-    return "n/a" if pd.isna(value) else f"{value:.{digits}f}"
+def _metric(metric, language: str = "en") -> str:
+    """Display name of a metric id (NPS, CSAT, ..., Conversion), unknown ids as given."""
+    key = f"plot_metric_{metric}"
+    return t(key, language) if key in LABELS else str(metric)
+
+
+STATUS_WORDS = (*STATUS_COLOURS, "no data")  # the statuses of cjm_research.compare, all in LABELS
+
+
+def _word(word, language: str = "en") -> str:
+    """A status word (met, within reach, gap, no data) in ``language``, other words as given."""
+    return t(word, language) if word in STATUS_WORDS else str(word)
+
+
+def _fmt(value, digits=0, language: str = "en") -> str:
+    return t("plot_na", language) if pd.isna(value) else f"{value:.{digits}f}"
 
 
 # --------------------------------------------------------------------------- journey map
 
-def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str) -> list[str]:
+def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str, language: str = "en") -> list[str]:
     """Short lines for one persona x stage x lane cell."""
     if rows.empty:
         return []
+
+    def fmt(value, digits=0):
+        return _fmt(value, digits, language)
+
     rows = rows.sort_values("rank", kind="stable", na_position="last")
     if lane == "touchpoints":
         wide = rows.pivot_table(index="item", columns="source", values="value", aggfunc="first", dropna=False)
         wide = wide.sort_values(wide.columns[-1], ascending=False) if "usage" not in wide else wide.sort_values("usage", ascending=False)
-        return [f"{label(i)}: {_fmt(r.get('usage', r.iloc[-1]))}% / {_fmt(r.get('rating', np.nan))}%"
+        return [f"{label(i)}: {fmt(r.get('usage', r.iloc[-1]))}% / {fmt(r.get('rating', np.nan))}%"
                 for i, r in wide.head(top + 1).iterrows()]
     if lane == "channels":
         rows = rows.sort_values("value", ascending=False)
-        return [f"{label(r.item)} {_fmt(r.value)}%" for r in rows.head(top + 1).itertuples()]
+        return [f"{label(r.item)} {fmt(r.value)}%" for r in rows.head(top + 1).itertuples()]
     if lane == "metrics":
-        return [f"{METRIC_LABELS.get(r.item, r.item)} {min_n if r.masked else _fmt(r.value, 1 if r.item == 'ces' else 0)}"
-                + ("" if r.masked or pd.isna(r.ci_low) else f" [{_fmt(r.ci_low, 1 if r.item == 'ces' else 0)}, "
-                   f"{_fmt(r.ci_high, 1 if r.item == 'ces' else 0)}]") for r in rows.itertuples()]
+        return [f"{_metric(r.item, language)} {min_n if r.masked else fmt(r.value, 1 if r.item == 'ces' else 0)}"
+                + ("" if r.masked or pd.isna(r.ci_low) else f" [{fmt(r.ci_low, 1 if r.item == 'ces' else 0)}, "
+                   f"{fmt(r.ci_high, 1 if r.item == 'ces' else 0)}]") for r in rows.itertuples()]
     if lane == "pain_points":
-        return [f"{int(r.rank)}. {label(r.item)} ({min_n if r.masked else _fmt(r.value)})"
+        return [f"{int(r.rank)}. {label(r.item)} ({min_n if r.masked else fmt(r.value)})"
                 for r in rows.head(top).itertuples()]
     if lane == "process":
-        return [f"{min_n if r.masked else _fmt(r.value) + '%'} {r.item}" for r in rows.head(top).itertuples()]
+        return [f"{min_n if r.masked else fmt(r.value) + '%'} {r.item}" for r in rows.head(top).itertuples()]
     if lane == "opportunities":
         return [str(r.item) for r in rows.head(top).itertuples()]
     return [str(r.item) for r in rows.head(top + 1).itertuples()]
 
 
 def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, width: int | None = None,
-                min_cell_size: int = 5):
+                min_cell_size: int = 5, language: str = "en"):
     """The current-state journey map: stages as columns, lanes as swimlanes, an emotion curve.
 
     Text lanes show one persona (``persona``, default the first); the emotion lane draws every
@@ -101,12 +126,19 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, wid
         Items per cell.
     width : int, optional
         Characters per text line (default from the figure width).
+    min_cell_size : int, default 5
+        Masked cells show ``n<min_cell_size`` instead of a number.
+    language : {"en", "id"}, default "en"
+        Language of the lane titles, metric names, legend and title (English or Bahasa
+        Indonesia); stage, touchpoint and channel names use the framework's labels in it.
 
     Examples
     --------
     >>> ax = journey_map(jm, persona="Value seekers")     # doctest: +SKIP
+    >>> ax = journey_map(jm, language="id")               # doctest: +SKIP
     """
-    table, stages, label = _unpack(jm)
+    _check_language(language)
+    table, stages, label = _unpack(jm, language)
     personas = list(dict.fromkeys(table["persona"].dropna()))
     persona = personas[0] if persona is None else persona
     check_choice("persona", persona, personas)
@@ -118,13 +150,14 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, wid
     for lane, h in zip(lanes, heights):
         ax.add_patch(Rectangle((-1.3, top_y), len(stages) + 1.3, h, facecolor="#f4f4f4" if lanes.index(lane) % 2 else "white",
                                edgecolor="#cccccc", lw=0.6, zorder=0))
-        ax.text(-1.25, top_y + h / 2, LANE_TITLES.get(lane, lane), va="center", ha="left", fontsize=10, weight="bold")
+        title = t(f"plot_lane_{lane}", language) if f"plot_lane_{lane}" in LABELS else lane
+        ax.text(-1.25, top_y + h / 2, title, va="center", ha="left", fontsize=10, weight="bold")
         if lane == "emotion":
-            _emotion_lane(ax, table, stages, persona, personas, top_y, h)
+            _emotion_lane(ax, table, stages, persona, personas, top_y, h, language)
         else:
             for x, stage in enumerate(stages):
                 lines = _cell_lines(mine[(mine["stage"] == stage) & (mine["lane"] == lane)], lane, label, top,
-                                    f"n<{min_cell_size}")
+                                    f"n<{min_cell_size}", language)
                 text = "\n".join(textwrap.shorten(line, width, placeholder="...") for line in lines)
                 ax.text(x + 0.04, top_y + 0.08, text, va="top", ha="left", fontsize=8.5, linespacing=1.25)
         top_y += h
@@ -134,16 +167,16 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, wid
     ax.set_xlim(-1.3, len(stages))
     ax.set_ylim(top_y, -0.45)
     ax.set_axis_off()
-    ax.set_title(f"Current-state journey map: {persona}", fontsize=12, loc="left", pad=14)
+    ax.set_title(t("plot_map_title", language, persona=persona), fontsize=12, loc="left", pad=14)
     return ax
 
 
-def _emotion_lane(ax, table, stages, persona, personas, y0, h):
+def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en"):
     """Emotion curves in a band of the map: -1 at the bottom, +1 at the top of the lane."""
     def y(v):
         return y0 + h * (1 - (np.asarray(v, dtype=float) + 1) / 2 * 0.84 - 0.08)
 
-    for level, name in ((1, "+1"), (0, "0 neutral"), (-1, "-1")):
+    for level, name in ((1, "+1"), (0, t("plot_emotion_neutral", language)), (-1, "-1")):
         ax.plot([0, len(stages)], [y(level), y(level)], color="#999999", lw=0.6, ls="--" if level == 0 else ":", zorder=1)
         ax.text(0.03, y(level), name, fontsize=7.5, ha="left", va="bottom", color="#666666")
     emo = table[(table["lane"] == "emotion") & (table["item"] == "combined")]
@@ -162,7 +195,8 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h):
         src = table[(table["lane"] == "emotion") & (table["item"] == item) & (table["persona"] == persona)]
         src = src.set_index("stage").reindex(stages)["value"].astype(float)
         ax.scatter(xs + (0.14 if item == "sentiment" else -0.14), y(src), marker=marker, s=22, zorder=4,
-                   facecolor="white", edgecolor=palette[persona], label=f"{persona}: {item} source")
+                   facecolor="white", edgecolor=palette[persona],
+                   label=t(f"plot_source_{item}", language, persona=persona))
     pains = table[(table["lane"] == "pain_points") & (table["persona"] == persona) & (table["rank"] == 1)]
     cur = emo[emo["persona"] == persona].set_index("stage")
     for x, stage in zip(xs, stages):
@@ -178,20 +212,20 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h):
                 color=PAIN_COLOUR, fontsize=8, va="center", ha="right" if last else "left")
     # Below the map, where the long persona names cannot cover a lane or a stage header.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=3, frameon=False,
-              title="Emotion (pooled) by persona, bold: the persona of this map; hollow markers: its two sources; "
-                    "red triangles: top pain point", title_fontsize=8.5)
+              title=t("plot_emotion_legend", language), title_fontsize=8.5)
 
 
 # --------------------------------------------------------------------------- service blueprint
 
 BLUEPRINT_ROWS = ("customer_actions", "frontstage", "backstage", "support", "internal_pain_points")
-BLUEPRINT_TITLES = {"customer_actions": "Customer actions", "frontstage": "Frontstage\n(touchpoints, channel)",
-                    "backstage": "Backstage\n(actors, steps)", "support": "Support processes\n(systems, tools)",
-                    "internal_pain_points": "Internal pain points"}
-BLUEPRINT_LINES = {1: "line of interaction", 2: "line of visibility", 3: "line of internal interaction"}
+BLUEPRINT_TITLES = {row: LABELS[f"plot_bp_{row}"]["en"] for row in BLUEPRINT_ROWS}
+# y position of each line -> its label key in cjm_research.labels
+BLUEPRINT_LINE_KEYS = {1: "plot_bp_line_interaction", 2: "plot_bp_line_visibility",
+                       3: "plot_bp_line_internal_interaction"}
+BLUEPRINT_LINES = {y: LABELS[key]["en"] for y, key in BLUEPRINT_LINE_KEYS.items()}
 
 
-def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6):
+def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6, language: str = "en"):
     """The service blueprint: frontstage over backstage with the three lines.
 
     Parameters
@@ -199,26 +233,35 @@ def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6)
     bp : DataFrame
         From :func:`cjm_research.blueprint`: ``stage, row, item`` (rows customer_actions,
         frontstage, backstage, support, internal_pain_points) and optional ``stage_label``.
+    width : int, default 32
+        Characters per line of an item.
+    max_items : int, default 6
+        Items per cell; the rest are counted.
+    language : {"en", "id"}, default "en"
+        Language of the row titles, the three lines and the title (English or Bahasa Indonesia).
+        Stage headers and items are drawn as the frame gives them (its ``stage_label`` column).
 
     Examples
     --------
     >>> ax = blueprint(cjm.blueprint(jm))                 # doctest: +SKIP
     """
+    _check_language(language)
     stages = list(dict.fromkeys(bp["stage"]))
     labels = dict(zip(bp["stage"], bp.get("stage_label", bp["stage"])))
     ax = _new_ax(ax, (2.0 + 3.1 * len(stages), 8.5))
     for r, row in enumerate(BLUEPRINT_ROWS):
         ax.add_patch(Rectangle((-1.3, r), len(stages) + 1.3, 1, facecolor="#f4f4f4" if r % 2 else "white",
                                edgecolor="none", zorder=0))
-        ax.text(-1.25, r + 0.5, BLUEPRINT_TITLES[row], va="center", fontsize=9, weight="bold")
+        ax.text(-1.25, r + 0.5, t(f"plot_bp_{row}", language), va="center", fontsize=9, weight="bold")
         for x, stage in enumerate(stages):
             items = bp[(bp["stage"] == stage) & (bp["row"] == row)]["item"].astype(str).tolist()
             extra = len(items) - max_items
             lines = [textwrap.fill(i, width, initial_indent="- ", subsequent_indent="  ") for i in items[:max_items]]
-            lines += [f"(+{extra} more)"] if extra > 0 else []
+            lines += [t("plot_bp_more", language, extra=extra)] if extra > 0 else []
             ax.text(x + 0.05, r + 0.07, "\n".join(lines), va="top", fontsize=8.5,
                     color=PAIN_COLOUR if row == "internal_pain_points" else "black", linespacing=1.2)
-    for y, name in BLUEPRINT_LINES.items():
+    for y, key in BLUEPRINT_LINE_KEYS.items():
+        name = t(key, language)
         ax.plot([-1.3, len(stages)], [y, y], color="#1d3557", lw=1.6, ls=(0, (6, 3)), zorder=3)
         ax.text(len(stages) - 0.02, y - 0.02, name, ha="right", va="bottom", fontsize=8, color="#1d3557",
                 style="italic", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
@@ -228,13 +271,13 @@ def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6)
     ax.set_xlim(-1.3, len(stages))
     ax.set_ylim(len(BLUEPRINT_ROWS), -0.4)
     ax.set_axis_off()
-    ax.set_title("Service blueprint", fontsize=12, loc="left", pad=14)
+    ax.set_title(t("plot_bp_title", language), fontsize=12, loc="left", pad=14)
     return ax
 
 
 # --------------------------------------------------------------------------- day in the life
 
-def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "share"):
+def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "share", language: str = "en"):
     """Hour of day x channel (or touchpoint) intensity, one block of rows per persona.
 
     Parameters
@@ -246,11 +289,15 @@ def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "s
         Personas to show (default all).
     value : {"share", "events"}
         ``share`` (of the persona's events) compares personas of different size.
+    language : {"en", "id"}, default "en"
+        Language of the colour-bar label, the axis label and the title (English or Bahasa
+        Indonesia); personas and channels are drawn as the frame gives them.
 
     Examples
     --------
     >>> ax = day_in_the_life(cjm.day_in_the_life(study, personas=model))   # doctest: +SKIP
     """
+    _check_language(language)
     check_choice("value", value, ["share", "events"])
     by = "channel" if "channel" in dil.columns else "touchpoint"
     if persona is not None:
@@ -262,22 +309,22 @@ def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "s
     if value == "share":
         grid = grid * 100
     ax = _new_ax(ax, (12, 1.2 + 0.28 * len(grid)))
-    sns.heatmap(grid, ax=ax, cmap="rocket_r", cbar_kws={"label": "% of the persona's events" if value == "share"
-                                                         else "events", "shrink": 0.8}, linewidths=0.2)
+    bar = t("plot_day_share" if value == "share" else "plot_day_events", language)
+    sns.heatmap(grid, ax=ax, cmap="rocket_r", cbar_kws={"label": bar, "shrink": 0.8}, linewidths=0.2)
     ax.set_yticks(np.arange(len(grid)) + 0.5)
     ax.set_yticklabels([f"{p} · {c}" for p, c in grid.index], fontsize=8)
-    ax.set_xlabel("hour of day")
+    ax.set_xlabel(t("plot_day_hour", language))
     ax.set_ylabel("")
     personas = grid.index.get_level_values(0)
     for i in np.flatnonzero(personas[1:] != personas[:-1]) + 1:
         ax.axhline(i, color="white", lw=3)
-    ax.set_title("Day in the life: when and where each persona meets the brand", loc="left", fontsize=11)
+    ax.set_title(t("plot_day_title", language), loc="left", fontsize=11)
     return ax
 
 
 # --------------------------------------------------------------------------- future state
 
-def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None):
+def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en"):
     """Where each stage stands against its future-state target, metric by metric.
 
     Each row is a stage and metric; positions are on the metric's own range scaled to 0..1 (so NPS,
@@ -288,6 +335,11 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None):
     ----------
     gaps : DataFrame
         From :func:`cjm_research.compare`.
+    persona : str, optional
+        Draw only this persona's rows (default all, grouped by stage and metric).
+    language : {"en", "id"}, default "en"
+        Language of the metric names, status words, axis label, legend and title (English or
+        Bahasa Indonesia); stages are drawn as the frame gives them.
 
     Examples
     --------
@@ -295,6 +347,7 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None):
     """
     from .future import METRIC_RANGES
 
+    _check_language(language)
     frame = gaps if persona is None else gaps[gaps["persona"] == persona]
     if frame.empty:
         raise ParameterError("gap_chart needs at least one stage with a target; the comparison is empty.")
@@ -327,28 +380,31 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None):
         ax.scatter([cur], [r.y], color=colour, s=40, zorder=3)
         ax.scatter([tgt], [r.y], marker="D", facecolor="white", edgecolor=colour, s=45, zorder=3)
         digits = 1 if r.metric in ("ces", "emotion") else 0
-        ax.text(1.02, r.y, f"{_fmt(r.current, digits)} -> {_fmt(r.target, digits)}  ({r.status})",
+        ax.text(1.02, r.y, f"{_fmt(r.current, digits, language)} -> {_fmt(r.target, digits, language)}  "
+                f"({_word(r.status, language)})",
                 va="center", fontsize=8, transform=ax.get_yaxis_transform())
     for hy, (stage, metric) in headers:
-        ax.text(0.005, hy, f"{stage} · {METRIC_LABELS.get(metric, metric)}", va="center", fontsize=9,
+        ax.text(0.005, hy, f"{stage} · {_metric(metric, language)}", va="center", fontsize=9,
                 weight="bold", transform=ax.get_yaxis_transform())
         ax.axhline(hy - 0.5, color="#dddddd", lw=0.8)
     ax.set_yticks(frame["y"])
     ax.set_yticklabels([textwrap.shorten(str(r.persona), 40, placeholder="...") if multi else
-                        f"{r.stage} · {METRIC_LABELS.get(r.metric, r.metric)}" for r in frame.itertuples()],
+                        f"{r.stage} · {_metric(r.metric, language)}" for r in frame.itertuples()],
                        fontsize=8)
     ax.set_ylim(y - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("position on the metric's range (0 = worst end, 1 = best end; for CES, lower is better)")
+    ax.set_xlabel(t("plot_gap_axis", language))
     ax.grid(axis="x", alpha=0.3)
-    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=s) for s, c in STATUS_COLOURS.items()]
-    handles.append(plt.Line2D([], [], marker="D", ls="", markerfacecolor="white", color="grey", label="target"))
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=_word(s, language))
+               for s, c in STATUS_COLOURS.items()]
+    handles.append(plt.Line2D([], [], marker="D", ls="", markerfacecolor="white", color="grey",
+                              label=t("plot_gap_target", language)))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, fontsize=8, frameon=False)
-    ax.set_title("Future-state gaps: today (95% CI) vs target", loc="left", fontsize=11, pad=22)
+    ax.set_title(t("plot_gap_title", language), loc="left", fontsize=11, pad=22)
     return ax
 
 
-def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 20):
+def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 20, language: str = "en"):
     """Opportunity priority matrix: effort (x) against impact (y), bubbles sized by evidence.
 
     Parameters
@@ -356,11 +412,17 @@ def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 20):
     opps : DataFrame
         From :func:`cjm_research.rank_opportunities`: ``title, impact, effort, evidence``
         (``evidence`` optional).
+    label_width : int, default 20
+        Characters per line of an opportunity's label.
+    language : {"en", "id"}, default "en"
+        Language of the quadrant names, axis labels and title (English or Bahasa Indonesia);
+        opportunity titles are drawn as the frame gives them.
 
     Examples
     --------
     >>> ax = priority_matrix(cjm.journey.rank_opportunities(jm, fs))   # doctest: +SKIP
     """
+    _check_language(language)
     ax = _new_ax(ax, (9.5, 7.5))
     evidence = opps["evidence"].fillna(0).astype(float) if "evidence" in opps else pd.Series(0.0, index=opps.index)
     # Opportunities often share integer scores: spread ties around the point so labels stay apart.
@@ -377,18 +439,18 @@ def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 20):
                     fontsize=8.5, zorder=4, va="bottom")
     ax.axhline(3, color="grey", lw=0.8, ls="--")
     ax.axvline(3, color="grey", lw=0.8, ls="--")
-    for tx, ty, name in ((1.0, 5.4, "quick wins"), (4.0, 5.4, "major projects"), (1.0, 0.65, "fill-ins"),
-                         (4.0, 0.65, "thankless tasks")):
-        ax.text(tx, ty, name, fontsize=9, color="#555555", style="italic")
+    for tx, ty, key in ((1.0, 5.4, "plot_quick_wins"), (4.0, 5.4, "plot_major_projects"),
+                        (1.0, 0.65, "plot_fill_ins"), (4.0, 0.65, "plot_thankless_tasks")):
+        ax.text(tx, ty, t(key, language), fontsize=9, color="#555555", style="italic")
     ax.set_xlim(0.5, 5.9)
     ax.set_ylim(0.5, 5.6)
-    ax.set_xlabel("effort (1 = low, 5 = high)")
-    ax.set_ylabel("impact (1 = low, 5 = high)")
-    ax.set_title("Opportunity priority matrix (bubble size = evidence)", loc="left", fontsize=11)
+    ax.set_xlabel(t("plot_effort_axis", language))
+    ax.set_ylabel(t("plot_impact_axis", language))
+    ax.set_title(t("plot_priority_title", language), loc="left", fontsize=11)
     return ax
 
 
-def emotion_overlay(current, future=None, *, persona=None, ax=None):
+def emotion_overlay(current, future=None, *, persona=None, ax=None, language: str = "en"):
     """As-is emotion curves (with 95% bands) and the to-be targets of the future state.
 
     Parameters
@@ -397,14 +459,25 @@ def emotion_overlay(current, future=None, *, persona=None, ax=None):
         A map or its ``emotion()`` frame (``persona, stage, value, ci_low, ci_high``).
     future : FutureState, optional
         Draws its per-stage emotion targets as a dashed line.
+    persona : str, optional
+        Draw only this persona's curve (default all).
+    language : {"en", "id"}, default "en"
+        Language of the legend, axis label and title (English or Bahasa Indonesia); the stages
+        of a map use its framework's labels in that language.
 
     Examples
     --------
     >>> ax = emotion_overlay(jm, fs)                      # doctest: +SKIP
     """
+    _check_language(language)
     emo = current.emotion() if hasattr(current, "emotion") else current
     stages = current.stages if hasattr(current, "stages") else list(dict.fromkeys(emo["stage"]))
-    label = current.framework.label if hasattr(current, "framework") else (lambda s: s)
+    if hasattr(current, "framework"):
+        def label(s):
+            return current.framework.label(s, language)
+    else:
+        def label(s):
+            return s
     personas = list(dict.fromkeys(emo["persona"]))
     if persona is not None:
         check_choice("persona", persona, personas)
@@ -414,15 +487,16 @@ def emotion_overlay(current, future=None, *, persona=None, ax=None):
     for p, colour in zip(personas, sns.color_palette("tab10", len(personas))):
         cur = emo[emo["persona"] == p].set_index("stage").reindex(stages)
         ax.fill_between(xs, cur["ci_low"].astype(float), cur["ci_high"].astype(float), color=colour, alpha=0.15, lw=0)
-        ax.plot(xs, cur["value"].astype(float), marker="o", color=colour, label=f"as-is: {p}")
+        ax.plot(xs, cur["value"].astype(float), marker="o", color=colour, label=t("plot_as_is", language, persona=p))
     if future is not None:
         targets = future.targets()
         targets = targets[targets["metric"] == "emotion"].set_index("stage")["target"].reindex(stages)
-        ax.plot(xs, targets.astype(float), marker="D", ls="--", color="black", label="to-be target")
+        ax.plot(xs, targets.astype(float), marker="D", ls="--", color="black",
+                label=t("plot_to_be_target", language))
     ax.axhline(0, color="grey", lw=0.6)
     ax.set_xticks(xs, [label(s) for s in stages])
     ax.set_ylim(-1.05, 1.05)
-    ax.set_ylabel("emotion (-1..1)")
+    ax.set_ylabel(t("plot_emotion_axis", language))
     ax.legend(fontsize=8, loc="best", frameon=False)
-    ax.set_title("Emotion: as-is (95% band) and to-be", loc="left", fontsize=11)
+    ax.set_title(t("plot_emotion_title", language), loc="left", fontsize=11)
     return ax

@@ -202,11 +202,12 @@ class QuarterlyReport:
         self.table(jm.table(), "current_state_map", rows=0)
         for i, persona in enumerate(jm.personas, start=1):
             self.heading("persona_heading", level=3, persona=persona)
-            ax = plots.journey_map(jm, persona=persona, min_cell_size=self.min_cell_size)
+            ax = plots.journey_map(jm, persona=persona, min_cell_size=self.min_cell_size,
+                                   language=self.language)
             self.figure(ax, f"current_state_p{i}",
                         caption=self.t("caption_map", persona=persona, min_cell_size=self.min_cell_size))
             self.heading("blueprint", level=4)
-            self.figure(plots.blueprint(blueprint(jm, persona=persona)), f"blueprint_p{i}")
+            self.figure(plots.blueprint(blueprint(jm, persona=persona), language=self.language), f"blueprint_p{i}")
 
     def kpi_section(self) -> None:
         """KPI estimates with intervals and n, masked below the cell size, with quarter-over-quarter tests."""
@@ -250,13 +251,13 @@ class QuarterlyReport:
             "metric": gaps["metric"].map(_metric_name),
             "estimate": interval(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
             "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"].map(self.word)}))
-        self.figure(plots.gap_chart(gaps), "future_state_gap")
-        self.figure(plots.emotion_overlay(self.current, future), "emotion_as_is_to_be",
+        self.figure(plots.gap_chart(gaps, language=self.language), "future_state_gap")
+        self.figure(plots.emotion_overlay(self.current, future, language=self.language), "emotion_as_is_to_be",
                     caption=self.t("caption_emotion"))
         opps = rank_opportunities(self.current, future)
         self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
             ["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]])
-        self.figure(plots.priority_matrix(opps), "priority_matrix")
+        self.figure(plots.priority_matrix(opps, language=self.language), "priority_matrix")
 
     def day_in_the_life_section(self) -> None:
         """When and through which channels each persona meets the brand across a day."""
@@ -267,7 +268,7 @@ class QuarterlyReport:
             return self.unavailable("events")
         dil = day_in_the_life(self.study, self.personas)  # in the study's own time zone
         self.table(dil, "day_in_the_life", caption=self.t("caption_day"), rows=0)
-        self.figure(plots.day_in_the_life(dil), "day_in_the_life")
+        self.figure(plots.day_in_the_life(dil, language=self.language), "day_in_the_life")
 
     def funnel_section(self, steps=FUNNEL) -> None:
         """The purchase funnel and cart abandonment with its interval."""
