@@ -375,9 +375,13 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en"
     for r in frame.itertuples():
         colour = STATUS_COLOURS.get(r.status, "grey")
         cur, tgt = pos(r.metric, r.current), pos(r.metric, r.target)
-        ax.plot([pos(r.metric, r.ci_low), pos(r.metric, r.ci_high)], [r.y, r.y], color=colour, lw=3, alpha=0.5)
-        ax.annotate("", xy=(tgt, r.y), xytext=(cur, r.y), arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
-        ax.scatter([cur], [r.y], color=colour, s=40, zorder=3)
+        # A stage with no data today ("no data" status) has only its target: no interval, no arrow.
+        if np.isfinite(cur):
+            ax.plot([pos(r.metric, r.ci_low), pos(r.metric, r.ci_high)], [r.y, r.y], color=colour, lw=3,
+                    alpha=0.5)
+            ax.annotate("", xy=(tgt, r.y), xytext=(cur, r.y),
+                        arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
+            ax.scatter([cur], [r.y], color=colour, s=40, zorder=3)
         ax.scatter([tgt], [r.y], marker="D", facecolor="white", edgecolor=colour, s=45, zorder=3)
         digits = 1 if r.metric in ("ces", "emotion") else 0
         ax.text(1.02, r.y, f"{_fmt(r.current, digits, language)} -> {_fmt(r.target, digits, language)}  "

@@ -76,6 +76,22 @@ def test_gap_chart_positions_on_metric_range():
     plt.close(fig)
 
 
+def test_gap_chart_draws_a_stage_without_data_as_its_target_only():
+    # compare() reports "no data" when a stage has a target but no responses this quarter.
+    gaps = pd.DataFrame({"persona": ["A", "A"], "stage": ["decision", "retention"], "metric": ["csat", "csat"],
+                         "current": [40.0, np.nan], "ci_low": [35.0, np.nan], "ci_high": [45.0, np.nan],
+                         "target": [80.0, 70.0], "status": ["gap", "no data"]})
+    fig, ax = plt.subplots()
+    plots.gap_chart(gaps, ax=ax)
+    points = [tuple(c.get_offsets()[0]) for c in ax.collections if len(c.get_offsets()) == 1]
+    assert (pytest.approx(0.7), pytest.approx(1.0)) in points  # the target diamond of the empty stage
+    assert not any(np.isnan(p).any() for p in points)
+    arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(arrows) == 1  # only the stage with data has an arrow from today to the target
+    assert "n/a -> 70  (no data)" in _texts(ax)
+    plt.close(fig)
+
+
 def test_priority_matrix_bubbles_grow_with_evidence():
     opps = pd.DataFrame({"title": ["Fix payments", "Tidy e-mails"], "impact": [5, 2], "effort": [2, 1],
                          "evidence": [30.0, 0.0], "rank": [1, 2]})
