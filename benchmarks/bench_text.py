@@ -75,7 +75,7 @@ def main(argv=None) -> None:
         ("sentiment", "plain VADER (peer)", lambda: sm.english_scores(texts, customer=False)),
         ("themes", f"cjm.themes (k={args.themes})",
          lambda: cjm.themes(texts, n_themes=args.themes)),
-        ("themes", f"cjm.themes (auto k)", lambda: cjm.themes(texts)),
+        ("themes", "cjm.themes (auto k)", lambda: cjm.themes(texts)),
         ("themes", f"plain TF-IDF+NMF (peer, k={args.themes})",
          lambda: plain_nmf(texts, args.themes)),
     ]

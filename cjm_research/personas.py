@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from . import persona_features as pf
 from . import persona_profiles as pp
-from .errors import ConfigError, DataError, ParameterError, check_choice, preview
+from .errors import DataError, ParameterError, check_choice, preview
 from .persona_methods import METHODS, fit_k, ward_tree, within_ss
 from .persona_stability import bootstrap_jaccard, stability_frame
 

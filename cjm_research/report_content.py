@@ -54,7 +54,8 @@ class QuarterlyReport:
 
     def __init__(self, study, quarter, *, previous_quarter=None, persona_spec=None, future_state=None,
                  min_cell_size=None, language=None, figures_dir="figures", tables_dir="tables"):
-        from .study import load_study, previous_quarter as before
+        from .study import load_study
+        from .study import previous_quarter as before
 
         self.study = load_study(study, quarter)
         cfg = self.study.config
