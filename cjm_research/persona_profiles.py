@@ -22,37 +22,59 @@ def feature_table(clean: pd.DataFrame, spec: dict, labels: np.ndarray, names: li
     Columns: ``persona, name, feature, kind, level, value, ci_low, ci_high, n, overall, effect, lift``
     (``value`` is a mean, or a share in 0..1 for a category level).
     """
-    parts = [_numeric_rows(clean, col, kind, labels) for kind in ("numeric", "ordinal") for col in spec[kind]]
+    labels = np.asarray(labels)
+    numeric = [(col, kind) for kind in ("numeric", "ordinal") for col in spec[kind]]
+    parts = [_numeric_rows(clean, numeric, labels)] if numeric else []
     parts += [_category_rows(clean[col], labels) for col in spec["categorical"]]
     table = pd.concat(parts, ignore_index=True)
     table.insert(1, "name", table["persona"].map(dict(enumerate(names))))
     return table
 
 
-def _numeric_rows(clean: pd.DataFrame, col: str, kind: str, labels) -> pd.DataFrame:
-    values = clean[col]
+def _numeric_rows(clean: pd.DataFrame, columns: list[tuple[str, str]], labels: np.ndarray) -> pd.DataFrame:
+    """Mean with a t interval per persona, for every numeric and ordinal feature in one groupby.
+
+    The explorer recomputes this table on every new clustering, so one grouped pass over all the
+    columns replaces a groupby per feature.
+    """
+    cols = [col for col, _ in columns]
+    values = clean[cols].astype(float)
     g = values.groupby(labels).agg(["mean", "std", "count"])
-    half = stats.t.ppf(0.975, np.maximum(g["count"] - 1, 1)) * g["std"].fillna(0) / np.sqrt(g["count"].clip(lower=1))
-    sd_all = values.std() or 1.0
-    return pd.DataFrame({"persona": g.index.astype(int), "feature": col, "kind": kind, "level": None,
-                         "value": g["mean"].to_numpy(), "ci_low": (g["mean"] - half).to_numpy(),
-                         "ci_high": (g["mean"] + half).to_numpy(), "n": g["count"].to_numpy(),
-                         "overall": values.mean(), "effect": ((g["mean"] - values.mean()) / sd_all).to_numpy(),
-                         "lift": np.nan})
+    persona = g.index.to_numpy().astype(int)
+    mean = g.xs("mean", axis=1, level=1)[cols].to_numpy()  # persona x feature
+    std = g.xs("std", axis=1, level=1)[cols].to_numpy()
+    count = g.xs("count", axis=1, level=1)[cols].to_numpy().astype(float)
+    half = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * np.nan_to_num(std) / np.sqrt(np.maximum(count, 1))
+    mean_all = values.mean().to_numpy()
+    sd_all = values.std().to_numpy()
+    sd_all = np.where((sd_all == 0) | np.isnan(sd_all), 1.0, sd_all)
+    # Feature-major order (all personas of the first feature, then the next), as profiles expect.
+    n_p, n_f = mean.shape
+    return pd.DataFrame({"persona": np.tile(persona, n_f), "feature": np.repeat(cols, n_p),
+                         "kind": np.repeat([kind for _, kind in columns], n_p), "level": None,
+                         "value": mean.T.ravel(), "ci_low": (mean - half).T.ravel(),
+                         "ci_high": (mean + half).T.ravel(), "n": count.T.ravel().astype(int),
+                         "overall": np.repeat(mean_all, n_p),
+                         "effect": ((mean - mean_all) / sd_all).T.ravel(), "lift": np.nan})
 
 
-def _category_rows(values: pd.Series, labels) -> pd.DataFrame:
-    counts = pd.crosstab(labels, values)  # persona x level, missing answers left out
+def _category_rows(values: pd.Series, labels: np.ndarray) -> pd.DataFrame:
+    """Share of each level per persona with a Wilson interval, effect and lift (missing answers left out)."""
+    present = values.notna().to_numpy()
+    codes, levels = pd.factorize(values[present], sort=True)
+    personas, pcodes = np.unique(labels[present], return_inverse=True)
+    # persona x level counts in one bincount instead of a crosstab (a pivot table underneath)
+    counts = np.bincount(pcodes * len(levels) + codes, minlength=len(personas) * len(levels))
+    counts = counts.reshape(len(personas), len(levels))
     n = counts.sum(axis=1)
-    overall = counts.sum() / counts.to_numpy().sum()
-    long = counts.stack().rename("count").reset_index()
-    long.columns = ["persona", "level", "count"]
-    size, p_all = long["persona"].map(n).to_numpy(), long["level"].map(overall).to_numpy()
-    share = long["count"].to_numpy() / np.maximum(size, 1)
-    low, high = _wilson(long["count"].to_numpy(), size)
-    return pd.DataFrame({"persona": long["persona"].astype(int), "feature": values.name, "kind": "categorical",
-                         "level": long["level"].astype(str), "value": share, "ci_low": low, "ci_high": high,
-                         "n": size, "overall": p_all,
+    overall = counts.sum(axis=0) / max(counts.sum(), 1)
+    count, size = counts.ravel(), np.repeat(n, len(levels))
+    p_all = np.tile(overall, len(personas))
+    share = count / np.maximum(size, 1)
+    low, high = _wilson(count, size)
+    return pd.DataFrame({"persona": np.repeat(personas, len(levels)).astype(int), "feature": values.name,
+                         "kind": "categorical", "level": np.tile(np.asarray(levels, dtype=object), len(personas)).astype(str),
+                         "value": share, "ci_low": low, "ci_high": high, "n": size, "overall": p_all,
                          "effect": (share - p_all) / np.sqrt(np.maximum(p_all * (1 - p_all), 1e-9)),
                          "lift": share / np.maximum(p_all, 1e-9)})
 
@@ -88,33 +110,44 @@ def describe(row) -> str:
 def default_names(table: pd.DataFrame, n_personas: int) -> list[str]:
     """Descriptive default names from each persona's two most distinguishing features, unique."""
     top = distinguishing(table, top=2)
+    words = {p: [] for p in range(n_personas)}
+    for r in top.itertuples():
+        label = str(r.feature).replace("_", " ")
+        if r.persona in words:
+            words[r.persona].append(f"{r.level} {label}" if r.kind == "categorical"
+                                    else f"{'high' if r.effect > 0 else 'low'} {label}")
     names = []
     for p in range(n_personas):
-        rows = top[top["persona"] == p]
-        words = [(f"{r.level} {str(r.feature).replace('_', ' ')}" if r.kind == "categorical"
-                  else f"{'high' if r.effect > 0 else 'low'} {str(r.feature).replace('_', ' ')}")
-                 for r in rows.itertuples()]
-        name = ", ".join(words).capitalize() if words else f"Persona {p}"
+        name = ", ".join(words[p]).capitalize() if words[p] else f"Persona {p}"
         names.append(name if name not in names else f"{name} ({p})")
     return names
 
 
 def profile_frame(table: pd.DataFrame, sizes: pd.Series, names: list[str], top: int = 3) -> pd.DataFrame:
     """Wide profile: a row per persona with n, share, means and intervals, top categories."""
-    out = pd.DataFrame({"persona": range(len(names)), "name": names})
-    out["n"] = sizes.reindex(out["persona"], fill_value=0).to_numpy()
-    out["share"] = out["n"] / max(out["n"].sum(), 1)
+    persona = np.arange(len(names))
+    n = sizes.reindex(persona, fill_value=0).to_numpy()
+    columns = {"persona": persona, "name": names, "n": n, "share": n / max(n.sum(), 1)}
+    # One pivot per kind rather than a lookup per feature: the explorer rebuilds this per clustering.
     num = table[table["kind"] != "categorical"]
-    for col, rows in num.groupby("feature", sort=False):
-        rows = rows.set_index("persona")
-        for stat, suffix in (("value", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high")):
-            out[f"{col}{suffix}"] = out["persona"].map(rows[stat])
-    cat = table[table["kind"] == "categorical"].sort_values("value", ascending=False)
-    for col, rows in cat.groupby("feature", sort=False):
-        first = rows.groupby("persona").head(1).set_index("persona")
-        out[col] = out["persona"].map(first["level"])
-        out[f"{col}_share"] = out["persona"].map(first["value"])
+    if len(num):
+        wide = num.pivot(index="persona", columns="feature", values=["value", "ci_low", "ci_high"])
+        wide = wide.reindex(persona)
+        for col in dict.fromkeys(num["feature"]):
+            for stat, suffix in (("value", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high")):
+                columns[f"{col}{suffix}"] = wide[(stat, col)].to_numpy()
+    cat = table[table["kind"] == "categorical"]
+    if len(cat):
+        # the most common level of each persona and feature (first on ties, as the table lists them)
+        first = (cat.sort_values("value", ascending=False, kind="stable")
+                 .drop_duplicates(["feature", "persona"]))
+        wide = first.pivot(index="persona", columns="feature", values=["level", "value"]).reindex(persona)
+        for col in dict.fromkeys(cat["feature"]):
+            columns[col] = wide[("level", col)].to_numpy()
+            columns[f"{col}_share"] = wide[("value", col)].to_numpy(dtype=float)
+    out = pd.DataFrame(columns)
     dist = distinguishing(table, top)
+    texts = [describe(row) for _, row in dist.iterrows()]
     out["distinguishing"] = out["persona"].map(
-        dist.assign(text=dist.apply(describe, axis=1)).groupby("persona")["text"].agg("; ".join))
+        pd.Series(texts, index=dist["persona"].to_numpy(), dtype=object).groupby(level=0).agg("; ".join))
     return out

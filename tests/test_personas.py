@@ -7,6 +7,7 @@ import importlib.util
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
@@ -157,6 +158,37 @@ def test_distinguishing_features_and_default_names(fitted, data):
     assert row["lift"].iloc[0] == pytest.approx(lift)
     # the persona's channel is over-represented about 3.5 times, so it names the persona
     assert top in fitted.names_[0] and top in fitted.profile()["distinguishing"].iloc[0]
+
+
+def test_feature_table_against_per_persona_pandas_with_missing_answers():
+    from cjm_research import persona_profiles as pp
+
+    rng = np.random.default_rng(3)
+    labels = np.repeat([0, 1, 2], [40, 30, 30])
+    clean = pd.DataFrame({"spend": rng.normal(100, 20, 100), "likert": rng.integers(1, 6, 100).astype(float),
+                          "city": rng.choice(["Bandung", "Jakarta", "Medan"], 100)})
+    clean.loc[:9, "spend"] = np.nan               # persona 0 has fewer spend answers
+    clean.loc[labels == 2, "city"] = None          # persona 2 never answered city
+    spec = {"numeric": ["spend"], "ordinal": ["likert"], "categorical": ["city"]}
+    table = pp.feature_table(clean, spec, labels, ["A", "B", "C"])
+    for (p, col), row in table[table["kind"] != "categorical"].set_index(["persona", "feature"]).iterrows():
+        values = clean.loc[labels == p, col].dropna()
+        half = stats.t.ppf(0.975, len(values) - 1) * values.std() / np.sqrt(len(values))
+        assert row["n"] == len(values) and row["value"] == pytest.approx(values.mean())
+        assert row["ci_high"] - row["value"] == pytest.approx(half)
+        assert row["effect"] == pytest.approx((values.mean() - clean[col].mean()) / clean[col].std())
+    cities = table[table["kind"] == "categorical"]
+    assert set(cities["persona"]) == {0, 1}  # no rows for a persona without answers
+    assert cities["level"].tolist() == ["Bandung", "Jakarta", "Medan"] * 2
+    answered = clean["city"].notna()
+    for row in cities.itertuples():
+        members = clean.loc[(labels == row.persona) & answered, "city"]
+        share, overall = (members == row.level).mean(), (clean.loc[answered, "city"] == row.level).mean()
+        assert row.n == len(members) and row.value == pytest.approx(share) and row.lift == pytest.approx(share / overall)
+    profile = pp.profile_frame(table, pd.Series(labels).value_counts(), ["A", "B", "C"])
+    assert profile["city"].tolist()[:2] == [clean.loc[labels == p, "city"].value_counts().index[0] for p in (0, 1)]
+    assert pd.isna(profile.loc[2, "city"]) and profile["spend"].tolist() == pytest.approx(
+        [clean.loc[labels == p, "spend"].mean() for p in range(3)])
 
 
 def test_rename_and_merge(data):
