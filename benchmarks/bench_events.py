@@ -59,8 +59,11 @@ def generate(n_events: int, path: Path, seed: int = 0) -> None:
     steps = np.cumsum(gaps) - np.maximum.accumulate(np.where(first, np.cumsum(gaps), 0))
     seconds = start[customer] + steps
     order = rng.permutation(n_events)  # real exports are not sorted
+    # Ids are built once per customer and picked by index: at 50M events a Python string per
+    # event would take several GB before the file is even written.
+    ids = pa.array([f"C{c:09d}" for c in range(customer.max() + 1)])
     table = pa.table({
-        "customer_id": pa.array([f"C{c:09d}" for c in customer[order]]),
+        "customer_id": pa.DictionaryArray.from_arrays(customer[order].astype("int32"), ids).cast(pa.string()),
         "timestamp": pa.array(seconds[order] * 1_000_000, type=pa.timestamp("us", tz="UTC")),
         "event": pa.DictionaryArray.from_arrays(event[order].astype("int32"), EVENTS).cast(pa.string()),
         "channel": pa.DictionaryArray.from_arrays(rng.integers(0, len(CHANNELS), n_events).astype("int32"),
