@@ -81,10 +81,45 @@ def _fit_kprototypes(mixed: np.ndarray, k: int, seed: int, categorical: list[int
     return Assigner("kprototypes", est, categorical=categorical), labels
 
 
-def within_ss(X: np.ndarray, labels: np.ndarray) -> float:
-    """Total within-cluster sum of squares (the k-means inertia, for any labelling)."""
+def within_ss(X: np.ndarray, labels: np.ndarray, square_sum: float | None = None) -> float:
+    """Total within-cluster sum of squares (the k-means inertia, for any labelling).
+
+    ``square_sum`` is ``(X ** 2).sum()``, passed in when many labellings of one ``X`` are scored.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [2.0], [10.0], [12.0]])
+    >>> within_ss(X, np.array([0, 0, 1, 1]))
+    4.0
+    """
     # sum ||x||^2 - sum_c n_c ||mean_c||^2, with cluster sums from one sparse product (no copies of X)
     k = int(labels.max()) + 1
     member = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
     sums, counts = member @ X, np.bincount(labels, minlength=k)
-    return float((X ** 2).sum() - ((sums ** 2).sum(axis=1) / np.maximum(counts, 1)).sum())
+    square_sum = float((X ** 2).sum()) if square_sum is None else square_sum
+    return float(square_sum - ((sums ** 2).sum(axis=1) / np.maximum(counts, 1)).sum())
+
+
+def total_ss(X: np.ndarray) -> tuple[float, float]:
+    """``(sum of squares, sum of squares about the column means)`` of ``X``, for :func:`calinski_harabasz`."""
+    square_sum = float((X ** 2).sum())
+    return square_sum, square_sum - float((np.asarray(X.sum(axis=0)).ravel() ** 2).sum()) / X.shape[0]
+
+
+def calinski_harabasz(total: float, within: float, n: int, k: int) -> float:
+    """Calinski-Harabasz index from the total and within-cluster sums of squares.
+
+    The same value as ``sklearn.metrics.calinski_harabasz_score`` (between / within dispersion,
+    each over its degrees of freedom), without another pass over the data per k: the between
+    dispersion is what the within dispersion leaves of the total.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [2.0], [10.0], [12.0]])
+    >>> labels = np.array([0, 0, 1, 1])
+    >>> calinski_harabasz(total_ss(X)[1], within_ss(X, labels), len(X), 2)
+    50.0
+    """
+    if within == 0:
+        return 1.0  # sklearn's convention for a perfect clustering
+    return (total - within) * (n - k) / (within * (k - 1))

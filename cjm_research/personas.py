@@ -20,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+from sklearn.metrics import davies_bouldin_score, silhouette_score
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from . import persona_features as pf
 from . import persona_profiles as pp
 from .errors import DataError, ParameterError, check_choice, preview
-from .persona_methods import METHODS, fit_k, ward_tree, within_ss
+from .persona_methods import METHODS, calinski_harabasz, fit_k, total_ss, ward_tree, within_ss
 from .persona_stability import bootstrap_jaccard, stability_frame
 
 # Jung, Jansen & Salminen (2019), "Personas changing over time: analyzing variations of data-driven
@@ -151,6 +151,7 @@ class PersonaModel:
         ks = self._ks(len(X))
         fits, rows = {}, []
         self._sample_distances = self._silhouette_distances(X) if len(ks) > 1 else None
+        self._sums_of_squares = total_ss(X)  # shared by every k's within-SS and Calinski-Harabasz
         for k in tqdm(ks, desc=f"{self.method} k={ks[0]}..{ks[-1]}", disable=not self.progress or len(ks) == 1,
                       leave=False):
             fits[k] = self._fit_k(X, k)
@@ -229,11 +230,13 @@ class PersonaModel:
         else:
             sample = min(len(X), self.silhouette_sample)
             sil = silhouette_score(X, labels, sample_size=sample, random_state=self.random_state)
-        ch = calinski_harabasz_score(X, labels) if n_found > 1 else np.nan
+        square_sum, total = self._sums_of_squares
+        wss = within_ss(X, labels, square_sum)
+        ch = calinski_harabasz(total, wss, len(X), n_found) if n_found > 1 else np.nan
         bic = assigner.estimator.bic(X) if self.method == "gmm" else np.nan
         db = davies_bouldin_score(X, labels) if n_found > 1 else np.nan
         return {"k": k, "silhouette": sil, "calinski_harabasz": ch, "davies_bouldin": db,
-                "within_ss": within_ss(X, labels), "bic": bic}
+                "within_ss": wss, "bic": bic}
 
     def _choose_k(self) -> int:
         s = self.scores_

@@ -67,6 +67,18 @@ def test_silhouette_per_k_equals_scikit_learns_sampled_silhouette(data):
     assert model._sample_distances is None  # not kept after the fit
 
 
+def test_calinski_harabasz_and_within_ss_per_k_equal_scikit_learns(data):
+    # Both come from sums of squares shared across k instead of a pass over the data per k.
+    from sklearn.metrics import calinski_harabasz_score
+
+    model = cjm.PersonaModel(FEATURES, k_range=(2, 6), keep_fits=True, progress=False).fit(data[0])
+    scores = model.scores_.set_index("k")
+    for k, (_, raw) in model.fits_.items():
+        assert scores.loc[k, "calinski_harabasz"] == pytest.approx(calinski_harabasz_score(model.X_, raw), rel=1e-9)
+        centres = np.vstack([model.X_[raw == c].mean(axis=0) for c in range(k)])
+        assert scores.loc[k, "within_ss"] == pytest.approx(((model.X_ - centres[raw]) ** 2).sum(), rel=1e-9)
+
+
 def test_persona_ids_are_ordered_by_size_and_names_are_unique(fitted):
     sizes = np.bincount(fitted.labels_)
     assert list(sizes) == sorted(sizes, reverse=True)
