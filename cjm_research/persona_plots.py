@@ -125,7 +125,10 @@ def plot_profile(model, ax=None, *, max_columns: int = 30, annotate: bool = True
     image = ax.imshow(grid.to_numpy(), cmap="vlag", vmin=-PROFILE_LIMIT, vmax=PROFILE_LIMIT, aspect="auto")
     profile_axes(ax, grid.columns, image)
     ax.set_yticks(range(grid.shape[0]), persona_labels(model, grid.index), fontsize=7)
-    if annotate and grid.size <= 120:  # cell texts are most of the drawing time
+    # Values are written in the cells only where they fit (a "-1.2" at 6 pt needs about 16 pt) and
+    # the grid is small: cell texts are most of the drawing time.
+    cell_pt = ax.get_position().width * ax.figure.get_figwidth() * 72 / max(grid.shape[1], 1)
+    if annotate and grid.size <= 120 and cell_pt >= 16:
         for (i, j), v in np.ndenumerate(grid.to_numpy()):
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6)
     return ax

@@ -203,6 +203,20 @@ def test_feature_table_against_per_persona_pandas_with_missing_answers():
         [clean.loc[labels == p, "spend"].mean() for p in range(3)])
 
 
+def test_profile_heatmap_writes_values_only_where_they_fit(fitted):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    fitted.plot_profile(ax=ax)
+    n_cells = fitted.k_ * len(ax.get_xticks())
+    assert len(ax.texts) == n_cells  # a few wide columns: every cell carries its value
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(1.5, 4))
+    fitted.plot_profile(ax=ax)
+    assert len(ax.texts) == 0  # cells narrower than a number: colour only, no overprinting
+    plt.close(fig)
+
+
 def test_rename_and_merge(data):
     df, _ = data
     model = cjm.PersonaModel(FEATURES, k=4, progress=False).fit(df)
