@@ -268,7 +268,7 @@ class EventLog:
         from .paths import path_counts
 
         return path_counts(self._ordered(), key=self._column(on, "on"), sep=sep, top=top, run=self._run,
-                           materialise=lambda expr: io_events.materialise(expr, self.backend))
+                           temporary=lambda expr: io_events.temporary(expr, self.backend))
 
     def sessions(self, gap="30min") -> pd.DataFrame:
         """Split each journey into sessions at inactivity gaps longer than ``gap``.

@@ -33,32 +33,32 @@ from __future__ import annotations
 import pandas as pd
 
 
-def path_counts(ordered, *, key: str, sep: str, top: int | None, run, materialise) -> pd.DataFrame:
+def path_counts(ordered, *, key: str, sep: str, top: int | None, run, temporary) -> pd.DataFrame:
     """``path``, ``length``, ``customers`` and ``share``, most frequent first (ties by path).
 
     ``ordered`` is the event table with ``pos``; ``run`` executes an expression to pandas and
-    ``materialise`` stores one in the engine. The fingerprint route needs a step on every event
-    (``key`` without missing values, as ``event`` always is); other keys are written out directly.
+    ``temporary`` stores one in the engine for a ``with`` block. The fingerprint route needs a step
+    on every event (``key`` without missing values, as ``event`` always is); other keys are
+    written out directly.
     """
     if top is None or key != "event":
         return _finish(run(_exact(ordered, key, sep)), top)
-    t = ordered
-    per = materialise(t.group_by("customer").agg(fp=_fingerprint(t, key), length=t.count()))
-    keys = per.group_by(["fp", "length"]).agg(customers=per.count())
-    sizes = run(keys.group_by("customers").agg(keys=keys.count()))
-    sizes = sizes.sort_values("customers", ascending=False)
-    total = int((sizes["customers"] * sizes["keys"]).sum())
-    reached = sizes["keys"].cumsum() >= top
-    # The top-th largest fingerprint count: no path outside the candidates can have more customers.
-    threshold = int(sizes.loc[reached, "customers"].iloc[0]) if reached.any() else int(sizes["customers"].min())
-    candidates = keys.filter(keys.customers >= threshold)
-    chosen = per.join(candidates, ["fp", "length"], how="semi").select("customer")
-    exact = run(_exact(t.join(chosen, "customer", how="semi"), key, sep))
+    with temporary(ordered.group_by("customer").agg(fp=_fingerprint(ordered, key), length=ordered.count())) as per:
+        keys = per.group_by(["fp", "length"]).agg(customers=per.count())
+        sizes = run(keys.group_by("customers").agg(keys=keys.count()))
+        sizes = sizes.sort_values("customers", ascending=False)
+        total = int((sizes["customers"] * sizes["keys"]).sum())
+        reached = sizes["keys"].cumsum() >= top
+        # The top-th largest fingerprint count: no path outside the candidates can have more customers.
+        threshold = int(sizes.loc[reached, "customers"].iloc[0]) if reached.any() else int(sizes["customers"].min())
+        candidates = keys.filter(keys.customers >= threshold)
+        chosen = per.join(candidates, ["fp", "length"], how="semi").select("customer")
+        exact = run(_exact(ordered.join(chosen, "customer", how="semi"), key, sep))
     exact = exact.sort_values(["customers", "path"], ascending=[False, True])
     everyone = threshold <= int(sizes["customers"].min())
     if not everyone and (len(exact) < top or int(exact["customers"].iloc[top - 1]) < threshold):
         # Shared fingerprints pushed the threshold above a true top path's count: write every path.
-        return _finish(run(_exact(t, key, sep)), top)
+        return _finish(run(_exact(ordered, key, sep)), top)
     return _finish(exact, top, total=total)
 
 

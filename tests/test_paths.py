@@ -85,3 +85,14 @@ def test_all_paths_and_other_keys_are_written_out(log):
     every = log.paths(top=None)
     assert every["customers"].sum() == 600 and every["share"].sum() == pytest.approx(1)
     assert every.head(20).equals(log.paths(top=20))
+
+
+def test_top_paths_leave_no_stored_tables_behind(log):
+    # The per-customer fingerprints are stored for one call only, not for the connection's life.
+    def stored():
+        return int(log.backend.raw_sql("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0])
+
+    before = stored()
+    for top in (3, 10):
+        log.paths(top=top)
+    assert stored() == before

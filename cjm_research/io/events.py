@@ -14,6 +14,7 @@ column and the offending rows.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -234,6 +235,25 @@ def materialise(table, con):
         frame.cache().createOrReplaceTempView(name)
         return con.table(name)
     return table
+
+
+@contextmanager
+def temporary(table, con):
+    """:func:`materialise` for the length of a ``with`` block: the stored copy is dropped after it.
+
+    For intermediate results of one query (the per-customer fingerprints of ``paths``), which
+    would otherwise stay in the engine for as long as the connection lives.
+    """
+    stored = materialise(table, con)
+    try:
+        yield stored
+    finally:
+        if stored is not table:
+            name = stored.get_name()
+            if con.name == "duckdb":
+                con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+            elif con.name == "pyspark":
+                con._session.catalog.dropTempView(name)  # uncaches it too
 
 
 def _standard_columns(raw, mapping: dict) -> dict:
