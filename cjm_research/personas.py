@@ -221,7 +221,7 @@ class PersonaModel:
 
     def _criteria(self, X, k, assigner, labels) -> dict:
         n_found = len(np.unique(labels))
-        shared = getattr(self, "_sample_distances", None)
+        shared = self._sample_distances
         if n_found < 2:
             sil = np.nan
         elif shared is not None:  # a tiny persona may miss the sample: then no silhouette

@@ -218,11 +218,9 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en"):
 # --------------------------------------------------------------------------- service blueprint
 
 BLUEPRINT_ROWS = ("customer_actions", "frontstage", "backstage", "support", "internal_pain_points")
-BLUEPRINT_TITLES = {row: LABELS[f"plot_bp_{row}"]["en"] for row in BLUEPRINT_ROWS}
 # y position of each line -> its label key in cjm_research.labels
 BLUEPRINT_LINE_KEYS = {1: "plot_bp_line_interaction", 2: "plot_bp_line_visibility",
                        3: "plot_bp_line_internal_interaction"}
-BLUEPRINT_LINES = {y: LABELS[key]["en"] for y, key in BLUEPRINT_LINE_KEYS.items()}
 
 
 def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6, language: str = "en"):
