@@ -75,7 +75,7 @@ def generate(n_events: int, path: Path, seed: int = 0) -> None:
 # ---------------------------------------------------------------------------- implementations
 
 def run_eventlog(path: Path) -> dict:
-    from cjm_research.events import read_events
+    from cjm_research.events.log import read_events
 
     log = read_events(path, customer="customer_id", timestamp="timestamp", event="event", channel="channel")
     funnel = log.funnel(STEPS)["customers"].tolist()
@@ -148,7 +148,7 @@ def run_sql(path: Path) -> dict:
     return {"funnel": funnel, "transitions": int(transitions), "top_paths": paths}
 
 
-PREIMPORT = {"eventlog": ["cjm_research.events", "ibis.backends.duckdb"], "pandas": ["pandas"],
+PREIMPORT = {"eventlog": ["cjm_research.events.log", "ibis.backends.duckdb"], "pandas": ["pandas"],
              "pm4py": ["pandas", "pm4py"], "sql": ["duckdb"]}
 RUNNERS = {"eventlog": run_eventlog, "pandas": run_pandas, "pm4py": run_pm4py, "sql": run_sql}
 

@@ -24,7 +24,7 @@ TARGET_S = 60.0
 
 
 def run_cjm(study: Path, quarter: str, out: Path) -> tuple[float, dict]:
-    from cjm_research.reports import make_report
+    from cjm_research.reports.runner import make_report
 
     start = time.perf_counter()
     result = make_report(study, quarter, out=out, force=True, progress=False)
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
         tmp = Path(tmp)
         study = args.study
         if study is None:
-            from cjm_research.demo import make_demo
+            from cjm_research.datasets.demo import make_demo
 
             study = Path(make_demo(tmp / "demo"))
         cjm_total, manifest = run_cjm(study, args.quarter, tmp / "reports")

@@ -24,7 +24,7 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 import cjm_research as cjm
-from cjm_research import sentiment_model as sm
+from cjm_research.evidence.text import sentiment_model as sm
 
 ROOT = Path(__file__).resolve().parents[1]
 

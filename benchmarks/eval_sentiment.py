@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
-from cjm_research import sentiment_model as sm
-from cjm_research.language import detect_language
-from cjm_research.text import sentiment
+from cjm_research.evidence.text import sentiment_model as sm
+from cjm_research.evidence.text.language import detect_language
+from cjm_research.evidence.text import sentiment
 
 ROOT = Path(__file__).resolve().parents[1]
 VADER_SDIST = "vaderSentiment==3.3.2"

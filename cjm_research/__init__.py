@@ -21,23 +21,33 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "CJMError": "errors", "DataError": "errors", "ConfigError": "errors", "ParameterError": "errors",
-    "JourneyFramework": "framework",
+    "CJMError": "core.errors", "DataError": "core.errors", "ConfigError": "core.errors",
+    "ParameterError": "core.errors",
+    "JourneyFramework": "core.framework",
     "Study": "study", "load_study": "study",
     "read_survey": "io", "read_transcript": "io", "read_excerpts": "io", "split_multiselect": "io",
     "read_events": "events", "EventLog": "events",
     "PersonaModel": "personas",
     "PersonaExplorer": "widgets",
-    "sentiment": "text", "redact": "text", "themes": "text", "detect_language": "text",
-    "redact_series": "text",
+    "sentiment": "evidence.text", "redact": "evidence.text", "themes": "evidence.text",
+    "detect_language": "evidence.text", "redact_series": "evidence.text",
     "current_state": "journey", "JourneyMap": "journey", "blueprint": "journey",
     "day_in_the_life": "journey", "FutureState": "journey", "compare": "journey",
     "compare_quarters": "journey",
-    "make_demo": "demo",
+    "make_demo": "datasets",
     "make_report": "reports", "ReportError": "reports",
 }
-_MODULES = {"metrics", "plots", "io", "text", "events", "personas", "journey", "reports", "schedule",
-            "demo", "quality", "framework", "study", "errors", "drivers", "widgets", "export", "labels", "report_content"}
+# attribute -> module: the rooms, and the short names the first version offered (cjm.metrics,
+# cjm.plots, ...), which notebooks and users already write
+_MODULES = {
+    "core": "core", "io": "io", "study": "study", "evidence": "evidence", "events": "events",
+    "personas": "personas", "viz": "viz", "journey": "journey", "widgets": "widgets",
+    "reports": "reports", "datasets": "datasets",
+    "metrics": "evidence.metrics", "drivers": "evidence.drivers", "text": "evidence.text",
+    "plots": "viz.maps", "schedule": "reports.schedule", "demo": "datasets.demo",
+    "quality": "core.quality", "framework": "core.framework", "errors": "core.errors",
+    "export": "journey.export", "labels": "core.labels", "report_content": "reports.content",
+}
 
 __all__ = sorted(_EXPORTS) + sorted(_MODULES)
 
@@ -49,7 +59,9 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     if name in _MODULES:
-        return importlib.import_module(f".{name}", __name__)
+        module = importlib.import_module(f".{_MODULES[name]}", __name__)
+        globals()[name] = module
+        return module
     raise AttributeError(f"module 'cjm_research' has no attribute {name!r}")
 
 

@@ -1,6 +1,6 @@
 """The ``cjm`` command: demo, validate, report, schedule.
 
-Every user error (a :class:`~cjm_research.errors.CJMError`) is printed as one line on stderr and
+Every user error (a :class:`~cjm_research.core.errors.CJMError`) is printed as one line on stderr and
 the command exits 1; tracebacks are kept for bugs, which are ours to fix.
 
 Examples
@@ -19,11 +19,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import CJMError
+from .core.errors import CJMError
 
 
 def _cmd_demo(args) -> int:
-    from .demo import make_demo
+    from .datasets.demo import make_demo
 
     study = make_demo(Path(args.out), seed=args.seed)
     print(study)
@@ -33,8 +33,8 @@ def _cmd_demo(args) -> int:
 def _cmd_validate(args) -> int:
     import pandas as pd
 
-    from .quality import format_summary, quality_summary
-    from .study import load_study
+    from .core.quality import format_summary, quality_summary
+    from .study.load import load_study
 
     base = load_study(args.study, quarter=args.quarter)
     quarters = [base.quarter] if args.quarter else base.quarters
@@ -51,7 +51,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .reports import make_report
+    from .reports.runner import make_report
 
     result = make_report(args.study, args.quarter, out=args.out, force=args.force,
                          previous=args.previous, persona_spec=args.personas,
@@ -62,7 +62,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_schedule(args) -> int:
-    from .schedule import cron_lines, run_schedule
+    from .reports.schedule import cron_lines, run_schedule
 
     if args.print_cron:
         print(cron_lines(args.study, out=args.out, cron=args.cron))

@@ -25,7 +25,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """A demo study written once per session (deterministic, so every test sees the same data)."""
-    from cjm_research.demo import make_demo
+    from cjm_research.datasets.demo import make_demo
 
     out = tmp_path_factory.mktemp("demo")
     make_demo(out)

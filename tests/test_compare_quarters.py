@@ -7,8 +7,8 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 import cjm_research as cjm
-from cjm_research.errors import ParameterError
-from cjm_research.journey import JourneyMap
+from cjm_research.core.errors import ParameterError
+from cjm_research.journey.map import JourneyMap
 
 STUDY = """\
 name: tiny

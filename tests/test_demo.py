@@ -17,10 +17,10 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from cjm_research.demo import EXCERPT_COLUMNS, FEATURES, make_demo
-from cjm_research.errors import ParameterError
-from cjm_research.framework import JourneyFramework
-from cjm_research.study import read_study_config
+from cjm_research.datasets.demo import EXCERPT_COLUMNS, FEATURES, make_demo
+from cjm_research.core.errors import ParameterError
+from cjm_research.core.framework import JourneyFramework
+from cjm_research.study.load import read_study_config
 
 STAGES = ["awareness", "consideration", "decision", "retention", "advocacy"]
 QUARTERS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
@@ -97,7 +97,7 @@ def test_study_file_loads_and_maps_every_column(demo_dir):
     assert cfg.events == {"customer": "customer_id", "timestamp": "timestamp", "event": "event",
                           "channel": "channel", "value": "value"}
     assert (demo_dir / "framework.yml").read_text() == (
-        Path(__file__).parents[1] / "cjm_research" / "frameworks" / "default.yml").read_text()
+        Path(__file__).parents[1] / "cjm_research" / "core" / "frameworks" / "default.yml").read_text()
     for files in cfg.quarters.values():
         assert all(p.is_file() for p in files.values())
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjm_research import drivers as kd
-from cjm_research.errors import DataError, ParameterError
+from cjm_research.evidence import drivers as kd
+from cjm_research.core.errors import DataError, ParameterError
 
 
 def ols_r2(X, y):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjm_research.errors import ParameterError
-from cjm_research.events import read_events
+from cjm_research.core.errors import ParameterError
+from cjm_research.events.log import read_events
 
 
 def make_log(rows, **kwargs):

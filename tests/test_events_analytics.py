@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from cjm_research.errors import DataError, ParameterError
-from cjm_research.framework import JourneyFramework
+from cjm_research.core.errors import DataError, ParameterError
+from cjm_research.core.framework import JourneyFramework
 from test_events import SHOP, make_log
 
 
@@ -65,7 +65,7 @@ def test_next_steps_by_framework_touchpoint():
     fw = JourneyFramework.load("default")
     frame = pd.DataFrame({"c": ["1", "1", "2", "2"], "e": ["payment", "purchase", "payment_failed", "add_to_cart"],
                           "t": pd.date_range("2026-01-01", periods=4, freq="min", tz="UTC")})
-    from cjm_research.events import read_events
+    from cjm_research.events.log import read_events
 
     log = read_events(frame, customer="c", timestamp="t", event="e", framework=fw)
     got = log.next_steps("payment").set_index("next")["count"].to_dict()
@@ -143,7 +143,7 @@ def test_stage_durations_and_channel_switching():
                           "ch": ["social", "web", "web", "app", "social", "app"],
                           "t": pd.to_datetime(["2026-01-01 00:00", "2026-01-01 02:00", "2026-01-01 05:00",
                                                "2026-01-03 05:00", "2026-01-01 00:00", "2026-01-01 04:00"], utc=True)})
-    from cjm_research.events import read_events
+    from cjm_research.events.log import read_events
     log = read_events(frame, customer="c", timestamp="t", event="e", channel="ch", framework=fw)
     got = log.stage_durations().set_index("from_stage")
     assert got.loc["awareness", "customers"] == 2 and got.loc["awareness", "median_hours"] == 3.0  # 2h and 4h

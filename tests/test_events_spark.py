@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from cjm_research.events import read_events
+from cjm_research.events.log import read_events
 from test_events import SHOP, make_log
 
 pytestmark = pytest.mark.spark

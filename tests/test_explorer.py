@@ -122,7 +122,7 @@ def test_partial_redraws_match_a_fresh_explorer(explorer):
 
 
 def test_heatmap_keeps_its_columns_while_k_changes_and_names_follow(explorer):
-    from cjm_research.persona_plots import profile_grid
+    from cjm_research.viz.personas import profile_grid
 
     columns = tuple(profile_grid(explorer.model).columns)
     explorer.k.value = 2

@@ -1,7 +1,7 @@
 import pytest
 
 import cjm_research as cjm
-from cjm_research.errors import ConfigError
+from cjm_research.core.errors import ConfigError
 
 
 def test_default_framework_has_five_stages_in_order():

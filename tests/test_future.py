@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 import cjm_research as cjm
-from cjm_research.errors import ConfigError
+from cjm_research.core.errors import ConfigError
 
 GOOD = """\
 name: Future state 2027

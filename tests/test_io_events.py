@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjm_research.errors import DataError, ParameterError
-from cjm_research.framework import JourneyFramework
+from cjm_research.core.errors import DataError, ParameterError
+from cjm_research.core.framework import JourneyFramework
 from cjm_research.io.events import load_event_frame
 
 RECEIPT = dict(customer="case:concept:name", timestamp="time:timestamp", event="concept:name",
@@ -89,7 +89,7 @@ def test_framework_adds_touchpoint_stage_and_channel():
 
 
 def test_unknown_events_are_reported():
-    from cjm_research.events import read_events
+    from cjm_research.events.log import read_events
 
     frame = pd.DataFrame({"c": ["1", "2"], "t": ["2026-01-01"] * 2, "e": ["search", "teleport"]})
     log = read_events(frame, customer="c", timestamp="t", event="e", framework=JourneyFramework.load("default"))
@@ -143,7 +143,7 @@ def test_unknown_format_and_backend(tmp_path):
     path.write_text("{}")
     with pytest.raises(DataError, match=r"log\.json: unknown event-log format '\.json'"):
         load_event_frame(path, customer="c", timestamp="t", event="e")
-    from cjm_research.events import read_events
+    from cjm_research.events.log import read_events
 
     frame = pd.DataFrame({"c": ["1"], "t": ["2026-01-01"], "e": ["a"]})
     with pytest.raises(ParameterError, match=r"`backend` must be None, 'duckdb' or an Ibis connection.*'postgres'"):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import cjm_research as cjm
-from cjm_research.errors import DataError, ParameterError
+from cjm_research.core.errors import DataError, ParameterError
 from cjm_research.io import EXCERPT_COLUMNS
 
 CSV = """Quote ID,Respondent,Stage,Touchpoint,Quote,Pain Point,Emotion,Sentiment,Coder

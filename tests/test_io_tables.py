@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import cjm_research as cjm
-from cjm_research.errors import DataError
+from cjm_research.core.errors import DataError
 from cjm_research.io.tables import sniff_delimiter
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cjm_research as cjm
-from cjm_research.errors import DataError
+from cjm_research.core.errors import DataError
 
 TXT = """Interview with participant 3, 12 March
 

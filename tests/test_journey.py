@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 
 import cjm_research as cjm
-from cjm_research.comparisons import compare
-from cjm_research.errors import DataError, ParameterError
-from cjm_research.export import mermaid_journey, table_csv
-from cjm_research.journey import JourneyMap, mask_small_cells, conform
-from cjm_research.lanes import persona_assignment
+from cjm_research.journey.compare import compare
+from cjm_research.core.errors import DataError, ParameterError
+from cjm_research.journey.export import mermaid_journey, table_csv
+from cjm_research.journey.map import JourneyMap, mask_small_cells, conform
+from cjm_research.journey.lanes import persona_assignment
 
 FW = cjm.JourneyFramework.load("default")
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import cjm_research as cjm
-from cjm_research.journey import LANES
-from cjm_research.lanes import persona_assignment
+from cjm_research.journey.map import LANES
+from cjm_research.journey.lanes import persona_assignment
 
 
 @pytest.fixture(scope="module")

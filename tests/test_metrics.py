@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjm_research import metrics
-from cjm_research.errors import DataError, ParameterError
+from cjm_research.evidence import metrics
+from cjm_research.core.errors import DataError, ParameterError
 
 Z95 = 1.959963984540054
 

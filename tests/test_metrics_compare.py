@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cjm_research import metrics
-from cjm_research.errors import DataError, ParameterError
+from cjm_research.evidence import metrics
+from cjm_research.core.errors import DataError, ParameterError
 
 from test_metrics import Z95, wilson_by_hand
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjm_research import drivers, metrics
+from cjm_research.evidence import drivers; from cjm_research.evidence import metrics
 
 
 @pytest.fixture(scope="module")

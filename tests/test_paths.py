@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjm_research import paths
-from cjm_research.events import read_events
+from cjm_research.events import paths
+from cjm_research.events.log import read_events
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 import cjm_research as cjm
-from cjm_research.errors import CJMError, ConfigError, DataError, ParameterError
-from cjm_research.persona_features import infer_kind
+from cjm_research.core.errors import CJMError, ConfigError, DataError, ParameterError
+from cjm_research.personas.features import infer_kind
 
 NUMERIC = ["age", "spend", "visits", "tenure"]
 FEATURES = NUMERIC + ["channel", "savvy"]
@@ -173,7 +173,7 @@ def test_distinguishing_features_and_default_names(fitted, data):
 
 
 def test_feature_table_against_per_persona_pandas_with_missing_answers():
-    from cjm_research import persona_profiles as pp
+    from cjm_research.personas import profiles as pp
 
     rng = np.random.default_rng(3)
     labels = np.repeat([0, 1, 2], [40, 30, 30])
@@ -307,8 +307,8 @@ def test_cards_representatives_and_redacted_quotes(fitted, data):
     dist = np.linalg.norm(fitted.X_ - centre, axis=1)
     dist[fitted.labels_ != 0] = np.inf
     assert cards["representatives"].iloc[0] == list(df["customer_id"].iloc[np.argsort(dist)[:2]])
-    if importlib.util.find_spec("cjm_research.text") is None:
-        pytest.skip("cjm_research.text (redaction) not available yet")
+    if importlib.util.find_spec("cjm_research.evidence.text") is None:
+        pytest.skip("cjm_research.evidence.text (redaction) not available yet")
     member = df["customer_id"][fitted.labels_ == 1].iloc[0]
     interviews = pd.DataFrame({"customer_id": [member, "C99999"],
                                "text": ["Mail me at budi.santoso@example.com or +62 812-3456-7890", "x"]})

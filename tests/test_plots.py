@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 import cjm_research as cjm
-from cjm_research import plots
-from cjm_research.errors import ParameterError
-from cjm_research.export import save_figure
-from cjm_research.journey import JourneyMap
-from cjm_research.service_blueprint import blueprint
+from cjm_research.viz import maps as plots
+from cjm_research.core.errors import ParameterError
+from cjm_research.journey.export import save_figure
+from cjm_research.journey.map import JourneyMap
+from cjm_research.journey.blueprint import blueprint
 
 from test_journey import FW, small_table
 

@@ -10,12 +10,12 @@ import pytest
 from test_journey import FW, small_table
 
 import cjm_research as cjm
-from cjm_research import plots
-from cjm_research import report_content as rc
-from cjm_research.errors import ParameterError
-from cjm_research.journey import JourneyMap
-from cjm_research.labels import LABELS, t
-from cjm_research.service_blueprint import blueprint
+from cjm_research.viz import maps as plots
+from cjm_research.reports import content as rc
+from cjm_research.core.errors import ParameterError
+from cjm_research.journey.map import JourneyMap
+from cjm_research.core.labels import LABELS, t
+from cjm_research.journey.blueprint import blueprint
 
 PLOT_KEYS = sorted(k for k in LABELS if k.startswith("plot_"))
 # Keys whose Indonesian text must differ from the English (acronyms, "target", "+1" may not).

@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from cjm_research.errors import ParameterError
-from cjm_research.redaction import luhn_ok, redact, redact_series
+from cjm_research.core.errors import ParameterError
+from cjm_research.evidence.text.redaction import luhn_ok, redact, redact_series
 
 NAMES = ["Budi Santoso", "Siti", "Sarah O'Connor", "Wayan"]
 

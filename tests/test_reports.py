@@ -17,16 +17,16 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from cjm_research import reports
-from cjm_research.errors import CJMError, ParameterError
-from cjm_research.reports import ReportError, check_parameters, make_report
+from cjm_research.reports import runner as reports
+from cjm_research.core.errors import CJMError, ParameterError
+from cjm_research.reports.runner import ReportError, check_parameters, make_report
 
 PARAMS = {"study": None, "quarter": None, "previous_quarter": None, "persona_spec": None,
           "future_state": None, "min_cell_size": 5, "language": "en", "figures_dir": "figures",
           "tables_dir": "tables"}
 
 GOOD_CELLS = [
-    "import cjm_research as cjm\nfrom cjm_research.labels import t\nfrom IPython.display import Markdown, display",
+    "import cjm_research as cjm\nfrom cjm_research.core.labels import t\nfrom IPython.display import Markdown, display",
     "display(Markdown('## ' + t('kpis', language)))",
     "study = cjm.load_study(study, quarter)\nsurvey = study.survey",
     "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(3, 2))\n"
@@ -324,8 +324,8 @@ def test_only_kernel_deaths_and_timeouts_are_retried():
 
 
 def test_persona_spec_and_its_model_are_inputs(good, tmp_path):
-    from cjm_research import manifest as mf
-    from cjm_research.study import read_study_config
+    from cjm_research.reports import manifest as mf
+    from cjm_research.study.load import read_study_config
 
     spec = tmp_path / "personas.yml"
     spec.write_text("features: [nps]\nk: 2\nmethod: kmeans\n")
@@ -376,7 +376,7 @@ def test_failed_second_rename_puts_the_old_report_back(tmp_path, monkeypatch):
 
 
 def test_report_parameters_resolve_defaults(good, tmp_path):
-    from cjm_research.study import read_study_config
+    from cjm_research.study.load import read_study_config
 
     config = read_study_config(good["study"])
     params = reports.report_parameters(config, "2026Q2")
@@ -396,7 +396,7 @@ def test_report_parameters_resolve_defaults(good, tmp_path):
 
 
 def test_index_from_disk(tmp_path):
-    from cjm_research.report_index import build_index, quarter_rows
+    from cjm_research.reports.index import build_index, quarter_rows
 
     out = tmp_path / "reports"
     (out / "2026Q1").mkdir(parents=True)

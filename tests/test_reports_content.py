@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjm_research import report_content as rc
-from cjm_research.errors import ParameterError
-from cjm_research.labels import LABELS, t
+from cjm_research.reports import content as rc
+from cjm_research.core.errors import ParameterError
+from cjm_research.core.labels import LABELS, t
 
 SECTIONS = ["executive_summary", "personas", "current_state", "blueprint", "kpis", "pain_points",
             "future_state", "day_in_the_life", "funnel", "data_quality", "methods"]

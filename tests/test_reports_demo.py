@@ -13,8 +13,8 @@ import re
 import pandas as pd
 import pytest
 
-from cjm_research.labels import t
-from cjm_research.reports import make_report
+from cjm_research.core.labels import t
+from cjm_research.reports.runner import make_report
 
 pytestmark = pytest.mark.slow
 QUARTER = "2026Q2"

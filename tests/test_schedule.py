@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cjm_research import schedule
-from cjm_research.errors import ParameterError
-from cjm_research.reports import ReportError, ReportResult
+from cjm_research.reports import schedule
+from cjm_research.core.errors import ParameterError
+from cjm_research.reports.runner import ReportError, ReportResult
 
 QUARTERS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 
@@ -66,7 +66,7 @@ def fake_make_report(calls, fail=()):
 
 def test_once_makes_every_due_report_then_returns(study, tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr("cjm_research.reports.make_report", fake_make_report(calls))
+    monkeypatch.setattr("cjm_research.reports.runner.make_report", fake_make_report(calls))
     started = []
     monkeypatch.setattr("apscheduler.schedulers.blocking.BlockingScheduler.start",
                         lambda self: started.append(True))
@@ -82,7 +82,7 @@ def test_once_makes_every_due_report_then_returns(study, tmp_path, monkeypatch):
 
 def test_once_reports_failures_after_trying_every_quarter(study, tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr("cjm_research.reports.make_report", fake_make_report(calls, fail={"2026Q2"}))
+    monkeypatch.setattr("cjm_research.reports.runner.make_report", fake_make_report(calls, fail={"2026Q2"}))
     with pytest.raises(ReportError, match=r"1 of 3 due report\(s\) failed:\n- 2026Q2: the 2026Q2 report failed"):
         schedule.run_schedule(study, out=tmp_path / "r", once=True, now="2026-10-01T06:00Z")
     assert [c[0] for c in calls] == ["2026Q1", "2026Q2", "2026Q3"]
@@ -91,7 +91,7 @@ def test_once_reports_failures_after_trying_every_quarter(study, tmp_path, monke
 
 def test_foreground_catches_up_then_schedules(study, tmp_path, monkeypatch):
     calls, jobs = [], []
-    monkeypatch.setattr("cjm_research.reports.make_report", fake_make_report(calls))
+    monkeypatch.setattr("cjm_research.reports.runner.make_report", fake_make_report(calls))
 
     def start(self):
         jobs.extend(self.get_jobs())

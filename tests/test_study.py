@@ -9,8 +9,8 @@ import pytest
 
 import cjm_research as cjm
 from cjm_research.cli import main
-from cjm_research.errors import ConfigError, DataError
-from cjm_research.study import parse_quarter, previous_quarter, quarter_end
+from cjm_research.core.errors import ConfigError, DataError
+from cjm_research.study.load import parse_quarter, previous_quarter, quarter_end
 
 STUDY = """\
 name: Tiny study
@@ -244,8 +244,8 @@ def test_survey_errors_are_data_errors(tiny):
 
 
 def test_birth_years_are_judged_against_the_surveys_year_not_today():
-    from cjm_research.quality import clean_survey
-    from cjm_research.study import SurveyColumns
+    from cjm_research.core.quality import clean_survey
+    from cjm_research.study.load import SurveyColumns
 
     class Config:
         survey = SurveyColumns(persona_features={"numeric": ["birth_year"]})

@@ -10,10 +10,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline, make_union
 
-from cjm_research import sentiment_model as sm
-from cjm_research.errors import ParameterError
-from cjm_research.language import detect_language
-from cjm_research.text import sentiment
+from cjm_research.evidence.text import sentiment_model as sm
+from cjm_research.core.errors import ParameterError
+from cjm_research.evidence.text.language import detect_language
+from cjm_research.evidence.text import sentiment
 
 ENGLISH_SHORT = [
     "Still waiting for my refund", "delivery took ages", "Love the new app!", "thanks!",

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cjm_research.errors import DataError, ParameterError
-from cjm_research.text import representative_quotes, themes
-from cjm_research.topics import stem_id, tokenize
+from cjm_research.core.errors import DataError, ParameterError
+from cjm_research.evidence.text import representative_quotes, themes
+from cjm_research.evidence.text.themes import stem_id, tokenize
 
 PAYMENT = ["payment failed at checkout again", "my card payment was declined at checkout",
            "checkout error, payment failed twice", "pembayaran gagal terus saat checkout",

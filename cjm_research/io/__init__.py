@@ -1,6 +1,6 @@
 """Readers: surveys (CSV/TSV, Excel, SPSS, Qualtrics), interview transcripts, coded excerpts, events.
 
-Every reader raises :class:`~cjm_research.errors.DataError` with one message naming the file when
+Every reader raises :class:`~cjm_research.core.errors.DataError` with one message naming the file when
 the input cannot be used, and records what it decided in ``DataFrame.attrs["reader_notes"]``.
 
 Examples

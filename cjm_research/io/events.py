@@ -8,7 +8,7 @@ docs/data-model.md: ``customer`` (string, so 19-digit ids stay exact), ``timesta
 Files are read straight into the query engine (DuckDB by default, or any Ibis connection) rather
 than through pandas, so a log larger than memory can still be analysed. Timestamps may carry mixed
 UTC offsets (daylight saving changes inside one log) or be epoch seconds; naive timestamps are
-taken as UTC. Bad logs raise one :class:`~cjm_research.errors.DataError` that names the file, the
+taken as UTC. Bad logs raise one :class:`~cjm_research.core.errors.DataError` that names the file, the
 column and the offending rows.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, ParameterError, preview
+from ..core.errors import DataError, ParameterError, preview
 
 STANDARD = ("customer", "timestamp", "event", "channel", "value")
 INTERNAL = ("pos", "next_event")  # stored with the events for the journey queries, never shown

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from ..errors import DataError, ParameterError, preview
+from ..core.errors import DataError, ParameterError, preview
 from .tables import (decode_text, frame_from_grid, open_bytes, read_excel_grid, read_grid,
                      sniff_content, sniff_delimiter, check_extension)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, ParameterError, preview
+from ..core.errors import DataError, ParameterError, preview
 
 
 def read_spss(path: Path, *, notes: list, **options) -> pd.DataFrame:

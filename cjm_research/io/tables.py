@@ -2,7 +2,7 @@
 
 Every reader in :mod:`cjm_research.io` opens files through :func:`open_bytes`, :func:`sniff_content`
 and :func:`decode_text`, so that a missing file, an empty file, a PNG renamed ``.csv`` or an
-unreadable encoding gives one :class:`~cjm_research.errors.DataError` that names the file, instead
+unreadable encoding gives one :class:`~cjm_research.core.errors.DataError` that names the file, instead
 of a pandas or codec traceback.
 
 Cells are read as text first and typed afterwards (:func:`infer_types`), because pandas' own
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, ParameterError
+from ..core.errors import DataError, ParameterError
 
 # Leading bytes of formats people rename by mistake; the value says what the file really is.
 MAGIC = {
@@ -43,7 +43,7 @@ def open_bytes(path, *, what: str = "data file") -> tuple[Path, bytes]:
     >>> open_bytes("no/such.csv")
     Traceback (most recent call last):
     ...
-    cjm_research.errors.DataError: no/such.csv: file not found (expected a data file).
+    cjm_research.core.errors.DataError: no/such.csv: file not found (expected a data file).
     """
     path = Path(path)
     if not path.exists():

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import DataError
+from ..core.errors import DataError
 from .tables import check_extension, decode_text, open_bytes, sniff_content
 
 ROLE_WORDS = {

@@ -1,0 +1,96 @@
+"""The service blueprint: what the customer does, what they see, and what happens behind it.
+
+Rows follow the blueprinting practice, separated by three lines: customer actions | *line of
+interaction* | frontstage touchpoints | *line of visibility* | backstage steps and actors |
+*line of internal interaction* | support processes (systems and tools), with the internal pain
+points underneath. Frontstage and support come from the framework's touchpoint visibility, the
+backstage from its backstage lanes; a :class:`~cjm_research.journey.map.JourneyMap` adds the customer
+actions seen in events and internal pain points from internal interviews.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.framework import JourneyFramework
+
+ROWS = ("customer_actions", "frontstage", "backstage", "support", "internal_pain_points")
+
+
+def blueprint(source, *, persona=None, top: int = 3) -> pd.DataFrame:
+    """A tidy service blueprint: one row per stage, blueprint row and item.
+
+    Parameters
+    ----------
+    source : JourneyMap, Study or JourneyFramework
+        A map gives evidence-based customer actions (top paths) and internal pain points; a study
+        or framework gives the designed blueprint only.
+    persona : str, optional
+        Whose customer actions to show (default the map's first persona).
+    top : int, default 3
+        Customer actions (paths) per stage.
+
+    Returns
+    -------
+    DataFrame
+        ``stage, stage_label, row, item, source`` with ``row`` in customer_actions, frontstage,
+        backstage, support, internal_pain_points. Draw it with :func:`cjm_research.viz.maps.blueprint`.
+
+    Examples
+    --------
+    >>> bp = blueprint(JourneyFramework.load("default"))
+    >>> bp.query("stage == 'decision' and row == 'support'")["item"].tolist()[:2]
+    ['Checkout platform', 'Payment gateway']
+    """
+    fw = source if isinstance(source, JourneyFramework) else source.framework
+    table = source.table() if hasattr(source, "table") else None
+    rows = []
+    for stage in fw.stages:
+        rows += _designed(fw, stage)
+        rows += _observed(table, fw, stage, persona, top) if table is not None else [
+            {"stage": stage, "row": "customer_actions", "item": fw.label(tp.id), "source": "framework"}
+            for tp in fw.touchpoints_in(stage, "frontstage")]
+    frame = pd.DataFrame(rows)
+    frame["stage_label"] = frame["stage"].map(fw.label)
+    order = {r: i for i, r in enumerate(ROWS)}
+    frame = frame.sort_values(["stage", "row"], key=lambda s: s.map(fw.stage_order()) if s.name == "stage"
+                              else s.map(order), kind="stable")
+    return frame[["stage", "stage_label", "row", "item", "source"]].drop_duplicates().reset_index(drop=True)
+
+
+def _designed(fw: JourneyFramework, stage: str) -> list[dict]:
+    """Frontstage, backstage and support rows from the framework."""
+    lanes = fw.stage(stage).backstage
+    rows = [{"stage": stage, "row": "frontstage", "item": f"{fw.label(tp.id)} [{fw.label(tp.channel)}]",
+             "source": "framework"} for tp in fw.touchpoints_in(stage, "frontstage")]
+    rows += [{"stage": stage, "row": "backstage", "item": f"{fw.label(tp.id)} ({tp.owner})" if tp.owner
+              else fw.label(tp.id), "source": "framework"} for tp in fw.touchpoints_in(stage, "backstage")]
+    rows += [{"stage": stage, "row": "backstage", "item": step, "source": "framework"}
+             for step in lanes.get("internal_process", [])]
+    if lanes.get("internal_actors"):
+        rows.append({"stage": stage, "row": "backstage", "item": "by: " + ", ".join(lanes["internal_actors"]),
+                     "source": "framework"})
+    rows += [{"stage": stage, "row": "support", "item": f"{fw.label(tp.id)} ({tp.owner})" if tp.owner
+              else fw.label(tp.id), "source": "framework"} for tp in fw.touchpoints_in(stage, "support")]
+    rows += [{"stage": stage, "row": "support", "item": tool, "source": "framework"}
+             for tool in lanes.get("internal_channels", [])]
+    rows += [{"stage": stage, "row": "internal_pain_points", "item": pain, "source": "framework"}
+             for pain in lanes.get("internal_pain_points", [])]
+    return rows
+
+
+def _observed(table: pd.DataFrame, fw: JourneyFramework, stage: str, persona, top: int) -> list[dict]:
+    """Customer actions from the map's process lane and its internal pain points."""
+    persona = table["persona"].iloc[0] if persona is None else persona
+    mine = table[(table["persona"] == persona) & (table["stage"] == stage)]
+    process = mine[mine["lane"] == "process"].sort_values("rank", kind="stable").head(top)
+    rows = [{"stage": stage, "row": "customer_actions",
+             "item": r.item if r.masked or pd.isna(r.value) else f"{r.item} ({r.value:.0f}%)",
+             "source": str(r.source)} for r in process.itertuples()]
+    if not rows:  # no events: the designed frontstage steps stand in for observed actions
+        rows = [{"stage": stage, "row": "customer_actions", "item": fw.label(tp.id), "source": "framework"}
+                for tp in fw.touchpoints_in(stage, "frontstage")]
+    pains = mine[(mine["lane"] == "internal_pain_points") & (mine["source"] != "framework")]
+    rows += [{"stage": stage, "row": "internal_pain_points", "item": str(r.item), "source": str(r.source)}
+             for r in pains.itertuples()]
+    return rows

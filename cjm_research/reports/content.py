@@ -1,0 +1,434 @@
+"""What the quarterly report notebook shows: one :class:`QuarterlyReport` with a method per section.
+
+The notebook (``notebooks/quarterly_report.ipynb``) only calls these methods, so its logic is
+tested and reusable; every heading and caption comes from :mod:`cjm_research.core.labels` in the
+report's language, every table is also written as CSV to ``tables_dir`` and every figure as PNG to
+``figures_dir``. Expensive steps (personas, the current-state map, the quarter comparison) are
+computed once and cached.
+
+Examples
+--------
+>>> rep = QuarterlyReport("data/demo/study.yml", "2026Q3", language="id")   # doctest: +SKIP
+>>> rep.kpi_table().head()                                                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import check_choice
+from ..core.labels import t
+
+ALPHA = 0.05
+STABILITY_BOOTSTRAPS = 10   # enough to tell stable from dissolving personas; the notebook 02 uses more
+FUNNEL = ["product_view", "add_to_cart", "checkout", "payment", "purchase"]
+
+
+class QuarterlyReport:
+    """The sections of one quarter's report.
+
+    Parameters
+    ----------
+    study : str or Path
+        The study file.
+    quarter : str
+        The quarter reported.
+    previous_quarter : str, optional
+        The quarter compared with (default: the one before, when the study has it).
+    persona_spec : str or Path, optional
+        A persona spec YAML (``PersonaModel.save``); its fitted model is used when stored next to
+        it, so persona ids stay the same across quarters. Default: fit with the defaults.
+    future_state : str or Path, optional
+        Future-state YAML (default: the study's).
+    min_cell_size : int, optional
+        Cells with fewer respondents are masked (default: the study's).
+    language : {"en", "id"}, optional
+        Language of headings, labels and captions (default: the study's).
+    figures_dir, tables_dir : str or Path
+        Where figures (PNG) and tables (CSV) are written.
+    """
+
+    def __init__(self, study, quarter, *, previous_quarter=None, persona_spec=None, future_state=None,
+                 min_cell_size=None, language=None, figures_dir="figures", tables_dir="tables"):
+        from ..study.load import load_study
+        from ..study.load import previous_quarter as before
+
+        self.study = load_study(study, quarter)
+        cfg = self.study.config
+        self.language = language or cfg.language
+        check_choice("language", self.language, ["en", "id"])
+        prev = previous_quarter or before(self.study.quarter)
+        self.previous = self.study.for_quarter(prev) if prev in cfg.quarters else None
+        self.persona_spec, self.future_state = persona_spec, future_state or cfg.future_state
+        self.min_cell_size = int(min_cell_size or cfg.min_cell_size)
+        self.figures_dir, self.tables_dir = Path(figures_dir), Path(tables_dir)
+        self.figures_dir.mkdir(parents=True, exist_ok=True)
+        self.tables_dir.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ output helpers
+    def t(self, key: str, **values) -> str:
+        """A label in the report's language."""
+        return t(key, self.language, **values)
+
+    def heading(self, key: str, *, level: int = 2, **values) -> None:
+        """Display a markdown heading from the labels."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"{'#' * level} {self.t(key, **values)}"))
+
+    def note(self, text: str) -> None:
+        """Display a caption or a short paragraph."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"*{text}*"))
+
+    def table(self, frame: pd.DataFrame, name: str, *, caption: str | None = None, view=None,
+              rows: int = 40) -> None:
+        """Write ``frame`` to ``tables_dir/name.csv`` (complete) and display ``view`` (default the frame).
+
+        ``view`` is a shorter, formatted version for readers; its columns are labelled in the
+        report's language. ``rows=0`` writes the CSV without displaying anything.
+        """
+        from IPython.display import HTML, display
+
+        frame.to_csv(self.tables_dir / f"{name}.csv", index=False)
+        if caption:
+            self.note(caption)
+        if rows:
+            shown = _readable(frame if view is None else view).head(rows)
+            shown.columns = [self._column(c) for c in shown.columns]
+            display(HTML(shown.to_html(index=False, classes="cjm-table", border=0, escape=True)))
+
+    def _column(self, name: str) -> str:
+        from ..core.labels import LABELS
+
+        return self.t(f"col_{name}") if f"col_{name}" in LABELS else name.replace("_", " ")
+
+    def figure(self, ax_or_fig, name: str, *, caption: str | None = None) -> None:
+        """Save a figure as ``figures_dir/name.png`` and display that PNG (so HTML embeds it)."""
+        import matplotlib.pyplot as plt
+        from IPython.display import Image, display
+
+        fig = getattr(ax_or_fig, "figure", ax_or_fig)
+        path = self.figures_dir / f"{name}.png"
+        # A figure with a layout engine already fits its content; "tight" would draw it twice.
+        fig.savefig(path, dpi=110, bbox_inches=None if fig.get_layout_engine() else "tight")
+        plt.close(fig)  # the inline backend would otherwise show it a second time
+        display(Image(filename=str(path), alt=caption or name.replace("_", " ")))
+        if caption:
+            self.note(caption)
+
+    def unavailable(self, reason: str) -> None:
+        self.note(self.t("not_available", reason=reason))
+
+    # ------------------------------------------------------------------ shared computations
+    @cached_property
+    def personas(self):
+        """The fitted :class:`~cjm_research.PersonaModel` (from the spec, or defaults)."""
+        from ..personas.model import PersonaModel
+
+        survey = self.study.survey
+        if self.persona_spec:
+            model = PersonaModel.load(self.persona_spec)
+            return model if hasattr(model, "mapping_") else _fit(model, survey)
+        return _fit(PersonaModel(random_state=0), survey)
+
+    @cached_property
+    def current(self):
+        """The current-state :class:`~cjm_research.JourneyMap` of the quarter, per persona."""
+        from ..journey import current_state
+
+        return current_state(self.study, self.personas, min_cell_size=self.min_cell_size, progress=False)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame | None:
+        """Quarter-over-quarter tests of every persona x stage x metric cell (None without a previous)."""
+        from ..journey import compare_quarters
+
+        if self.previous is None:
+            return None
+        return compare_quarters(self.previous, self.current, personas=self.personas, alpha=ALPHA, progress=False)
+
+    def stage_label(self, stage: str) -> str:
+        """A stage's label in the report language; journey-level metrics say "whole journey"."""
+        if stage == "(journey)":
+            return self.t("whole_journey")
+        return self.study.framework.label(stage, self.language)
+
+    def word(self, value) -> str:
+        """A category word (stable, improved, gap, ...) in the report language, when the labels have it."""
+        from ..core.labels import LABELS
+
+        return self.t(value) if isinstance(value, str) and value in LABELS else value
+
+    # ------------------------------------------------------------------ sections
+    def title(self) -> None:
+        """The report title and where it comes from."""
+        from .manifest import utc_now
+
+        self.heading("report_title", level=1, study=self.study.config.name, quarter=self.study.quarter)
+        self.note(self.t("generated", when=utc_now(), study=self.study.path.name, quarter=self.study.quarter))
+
+    def executive_summary(self) -> None:
+        """Only the changes that are significant after adjustment, as bullet points."""
+        from IPython.display import Markdown, display
+
+        q = self.study.quarter
+        if self.changes is None:
+            return self.note(self.t("no_previous"))
+        lines = summary_lines(self.changes, label=self.stage_label, word=self.word)
+        prev = self.previous.quarter
+        self.note(self.t("caption_summary", previous=prev, quarter=q, alpha=ALPHA))
+        display(Markdown("\n".join(lines) if lines else self.t("no_changes", previous=prev, quarter=q)))
+
+    def personas_section(self) -> None:
+        """Size, stability and drift of each persona, and the profile heatmap."""
+        model = self.personas
+        table = persona_table(model, self.previous)
+        view = table.assign(stability=table["stability"].map("{:.2f}".format),
+                            reading=table["reading"].map(self.word))
+        self.table(table, "personas", caption=self.t("caption_personas", n=len(self.study.survey)), view=view)
+        self.figure(model.plot_profile(), "persona_profiles")
+
+    def current_state_section(self) -> None:
+        """The current-state map and the service blueprint of each persona."""
+        from ..viz import maps as plots
+        from ..journey import blueprint
+
+        jm = self.current
+        self.table(jm.table(), "current_state_map", rows=0)
+        for i, persona in enumerate(jm.personas, start=1):
+            self.heading("persona_heading", level=3, persona=persona)
+            ax = plots.journey_map(jm, persona=persona, min_cell_size=self.min_cell_size,
+                                   language=self.language)
+            self.figure(ax, f"current_state_p{i}",
+                        caption=self.t("caption_map", persona=persona, min_cell_size=self.min_cell_size))
+            self.heading("blueprint", level=4)
+            self.figure(plots.blueprint(blueprint(jm, persona=persona), language=self.language), f"blueprint_p{i}")
+
+    def kpi_section(self) -> None:
+        """KPI estimates with intervals and n, masked below the cell size, with quarter-over-quarter tests."""
+        table = kpi_table(self.current, self.changes, min_cell_size=self.min_cell_size)
+        caption = self.t("caption_kpi", min_cell_size=self.min_cell_size)
+        if self.changes is not None:
+            caption += " " + self.t("caption_qoq", previous=self.previous.quarter, quarter=self.study.quarter)
+        self.table(table, "kpis", caption=caption, rows=200, view=self.kpi_view(table))
+
+    def kpi_view(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The KPI table for readers: stage labels, ``estimate [interval]``, masked cells said so."""
+        masked = self.t("masked", min_cell_size=self.min_cell_size)
+        view = pd.DataFrame({"persona": table["persona"], "stage": table["stage"].map(self.stage_label),
+                             "metric": table["metric"].map(_metric_name),
+                             "estimate": interval(table["estimate"], table["ci_low"], table["ci_high"]),
+                             "n": table["n"].astype("Int64")})
+        view.loc[table["masked"].to_numpy(), "estimate"] = masked
+        if "change" in table:
+            view["change"] = table["change"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}")
+            view["p_adj"] = table["p_value"].map(lambda v: "" if pd.isna(v) else _p(v).lstrip("= "))
+        return view
+
+    def pain_points_section(self, *, top: int = 10) -> None:
+        """The top pain points across personas with a redacted quote each."""
+        pains = top_pain_points(self.current, top=top)
+        view = pains.assign(stage=pains["stage"].map(self.stage_label))[
+            ["persona", "stage", "pain_point", "score", "n", "quote"]]
+        self.table(pains, "pain_points", caption=self.t("caption_pain_points"), view=view)
+
+    def future_state_section(self) -> None:
+        """Gap to the future-state targets and the opportunity priority matrix."""
+        from ..viz import maps as plots
+        from ..journey import FutureState, compare, rank_opportunities
+
+        if not self.future_state or not Path(self.future_state).is_file():
+            return self.unavailable("future_state")
+        future = FutureState.from_yaml(self.future_state, framework=self.study.framework)
+        gaps = compare(self.current, future)
+        self.table(gaps, "future_state_gap", caption=self.t("caption_future", name=future.name), view=pd.DataFrame({
+            "persona": gaps["persona"], "stage": gaps["stage"].map(self.stage_label),
+            "metric": gaps["metric"].map(_metric_name),
+            "estimate": interval(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
+            "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"].map(self.word)}))
+        self.figure(plots.gap_chart(gaps, language=self.language), "future_state_gap")
+        self.figure(plots.emotion_overlay(self.current, future, language=self.language), "emotion_as_is_to_be",
+                    caption=self.t("caption_emotion"))
+        opps = rank_opportunities(self.current, future)
+        self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
+            ["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]])
+        self.figure(plots.priority_matrix(opps, language=self.language), "priority_matrix")
+
+    def day_in_the_life_section(self) -> None:
+        """When and through which channels each persona meets the brand across a day."""
+        from ..viz import maps as plots
+        from ..journey import day_in_the_life
+
+        if "events" not in self.study.files:
+            return self.unavailable("events")
+        dil = day_in_the_life(self.study, self.personas)  # in the study's own time zone
+        self.table(dil, "day_in_the_life", caption=self.t("caption_day"), rows=0)
+        self.figure(plots.day_in_the_life(dil, language=self.language), "day_in_the_life")
+
+    def funnel_section(self, steps=FUNNEL) -> None:
+        """The purchase funnel and cart abandonment with its interval."""
+        if "events" not in self.study.files:
+            return self.unavailable("events")
+        log = self.study.events
+        funnel = log.funnel([s for s in steps if s in set(self.study.framework.event_map())])
+        self.table(funnel, "funnel", caption=self.t("caption_funnel"),
+                   view=funnel[["position", "step", "customers", "conversion_from_start", "drop_off"]])
+        self.figure(plot_funnel(funnel), "funnel")
+        abandonment = log.cart_abandonment()
+        self.table(abandonment, "cart_abandonment", view=pd.DataFrame({
+            "metric": ["cart_abandonment"], "estimate": interval(abandonment["estimate"], abandonment["ci_low"],
+                                                                 abandonment["ci_high"]), "n": abandonment["n"]}))
+
+    def quality_section(self) -> None:
+        """The data-quality summary of the quarter."""
+        quality = self.study.quality()
+        view = quality.assign(file=quality["file"].map(lambda f: Path(str(f)).name))
+        self.table(quality, "data_quality", caption=self.t("caption_quality"), rows=100, view=view)
+
+    def methods_section(self) -> None:
+        """Every metric definition used in the report."""
+        self.table(methods_table(self), "methods", caption=self.t("caption_methods"), rows=100)
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers to one decimal, missing values blank: what a reader should see."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
+    return out.astype(object).where(out.notna(), "")
+
+
+def interval(est, low, high, *, digits: int = 1) -> pd.Series:
+    """``estimate [low, high]`` strings; blank where the estimate is missing.
+
+    Examples
+    --------
+    >>> interval(pd.Series([58.64]), pd.Series([53.5]), pd.Series([63.51])).tolist()
+    ['58.6 [53.5, 63.5]']
+    """
+    parts = pd.DataFrame({"e": est, "l": low, "h": high}).astype(float)
+    return parts.apply(lambda r: "" if np.isnan(r.e) else
+                       f"{r.e:.{digits}f} [{r.l:.{digits}f}, {r.h:.{digits}f}]", axis=1)
+
+
+def _fit(model, survey):
+    model.progress = False
+    return model.fit(survey)
+
+
+# ---------------------------------------------------------------------- tables (tested directly)
+def summary_lines(changes: pd.DataFrame, *, label=str, word=None) -> list[str]:
+    """Markdown bullets of the significant changes, largest adjusted evidence first.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"stage": ["decision"], "persona": ["P2"], "metric": ["csat"], "earlier": [40.0],
+    ...                    "later": [70.0], "change": [30.0], "p_value": [0.0001], "significant": [True],
+    ...                    "direction": ["improved"]})
+    >>> summary_lines(ch)
+    ['- **decision**, P2, CSAT: 40.0 → 70.0 (+30.0, improved; adjusted p < 0.001)']
+    """
+    from ..core.labels import LABELS
+
+    word = word or (lambda w: t(w, "en") if w in LABELS else w)
+    sig = changes[changes["significant"].astype(bool)].sort_values("p_value")
+    return [f"- **{label(r.stage)}**, {r.persona}, {_metric_name(r.metric)}: {r.earlier:.1f} → "
+            f"{r.later:.1f} ({r.change:+.1f}, {word(r.direction)}; {word('adjusted_p')} {_p(r.p_value)})"
+            for r in sig.itertuples()]
+
+
+def _metric_name(metric: str) -> str:
+    return metric.upper() if metric in ("nps", "csat", "ces") else metric.replace("_", " ")
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def kpi_table(jm, changes: pd.DataFrame | None, *, min_cell_size: int) -> pd.DataFrame:
+    """Survey KPIs of the map (a row per persona, stage and metric) with the quarter-over-quarter test.
+
+    Cells below ``min_cell_size`` keep their row with the numbers blanked and ``masked`` True.
+    """
+    rows = jm.table(lane="metrics")
+    rows = rows[rows["item"].isin(["nps", "csat", "ces", "conversion_rate", "repurchase_rate"])]
+    out = rows.rename(columns={"item": "metric", "value": "estimate"})[
+        ["persona", "stage", "metric", "estimate", "ci_low", "ci_high", "n", "masked"]].copy()
+    small = out["n"].isna() | (out["n"] < min_cell_size)
+    out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
+    out["masked"] = out["masked"] | small
+    if changes is not None and len(changes):
+        from ..journey.compare import JOURNEY
+
+        # NPS is one journey-level question: the map draws it in the last stage, the quarter
+        # comparison files it under "(journey)", so the KPI table uses the comparison's label.
+        out.loc[out["metric"] == "nps", "stage"] = JOURNEY
+        qoq = changes[["persona", "stage", "metric", "earlier", "change", "p_value", "significant"]]
+        out = out.merge(qoq, on=["persona", "stage", "metric"], how="left")
+        out.loc[out["masked"], ["earlier", "change", "p_value"]] = np.nan
+    return out.reset_index(drop=True)
+
+
+def top_pain_points(jm, *, top: int = 10) -> pd.DataFrame:
+    """The strongest pain points across personas, each with one quote passed through PII redaction."""
+    from ..evidence.text.redaction import redact
+
+    pp = jm.pain_points()
+    pp = pp[~pp["masked"]].sort_values("value", ascending=False).head(top)
+    names = getattr(getattr(jm, "study", None), "config", None)
+    names = list(names.redact_names) if names is not None else None
+    quotes = pp["quote"].map(lambda q: redact(str(q), names=names) if pd.notna(q) else "")
+    return pd.DataFrame({"persona": pp["persona"], "stage": pp["stage"], "pain_point": pp["item"],
+                         "score": pp["value"], "n": pp["n"], "evidence": pp["detail"],
+                         "quote": quotes}).reset_index(drop=True)
+
+
+def persona_table(model, previous=None) -> pd.DataFrame:
+    """A row per persona: size, share, bootstrap stability and, with a previous quarter, share drift."""
+    prof = model.profile()
+    stab = model.stability(n_boot=STABILITY_BOOTSTRAPS)
+    out = pd.DataFrame({"persona": prof["name"], "n": prof["n"], "share_pct": 100 * prof["share"],
+                        "stability": stab["jaccard"].to_numpy(), "reading": stab["reading"].to_numpy(),
+                        "distinguishing": prof["distinguishing"]})
+    if previous is not None:
+        drift = model.drift(previous.survey)
+        drift = drift[drift["persona"] != "all"].set_index("name")
+        # The model is fitted on this quarter, so drift's "after" is the previous quarter's share.
+        out["share_previous_pct"] = 100 * out["persona"].map(drift["share_after"])
+    return out
+
+
+def plot_funnel(funnel: pd.DataFrame, ax=None):
+    """Horizontal bars of customers per funnel step, labelled with the conversion from the start."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(funnel)))
+    sns.barplot(data=funnel, y="step", x="customers", color="#4c72b0", ax=ax)
+    for i, r in enumerate(funnel.itertuples()):
+        ax.text(r.customers, i, f" {r.conversion_from_start:.0f}%", va="center")
+    ax.set(xlabel="customers", ylabel="")
+    return ax
+
+
+def methods_table(rep: QuarterlyReport) -> pd.DataFrame:
+    """Every metric definition of the report: survey metrics, event metrics, tests and personas."""
+    defs = dict(rep.current.definitions)
+    model = rep.personas
+    defs["personas"] = f"{model.method} clustering, random_state={model.random_state}: {model.choice_}"
+    defs["stability"] = (f"Hennig's clusterwise Jaccard over {STABILITY_BOOTSTRAPS} bootstrap refits "
+                         "(>= 0.75 stable, <= 0.5 dissolving)")
+    defs["quarter_over_quarter"] = (f"NPS adjusted-Wald difference, CSAT Newcombe interval, CES Welch test; "
+                                    f"p-values Holm-adjusted across the map; significant when p < {ALPHA}")
+    defs["min_cell_size"] = f"cells with fewer than {rep.min_cell_size} respondents are masked"
+    if "events" in rep.study.files:
+        defs["cart_abandonment"] = rep.study.events.cart_abandonment()["definition"].iloc[0]
+    return pd.DataFrame({"metric": list(defs), "definition": [str(v) for v in defs.values()]})

@@ -1,0 +1,341 @@
+"""A study: the framework, the files of each quarter and the column mappings.
+
+One study file is the single input of a quarterly report::
+
+    name: Demo retail CX tracker
+    framework: default                # a built-in name or a path relative to this file
+    language: en                      # report language: en or id
+    timezone: Asia/Jakarta            # local time of the customers, for hour-of-day views
+    redact_names: [Rina Kusuma]       # names hidden from every published quote (with e-mails, phones...)
+    min_cell_size: 5
+    survey:
+      respondent_id: respondent_id
+      customer_id: customer_id        # links respondents to event logs and interviews
+      persona_features:
+        numeric: [age, orders_12m, avg_order_value, online_share]
+        ordinal: [digital_savvy, price_sensitivity]
+        categorical: [gender, city, preferred_channel]
+      nps: nps
+      csat: {awareness: csat_awareness, decision: csat_decision}   # stage -> column, 1..5
+      ces: {decision: ces_decision}                                 # stage -> column, 1..7
+      touchpoint_ratings: {checkout: tp_checkout}                   # touchpoint -> column, 1..5
+      free_text: [feedback]
+      language: language              # optional column with en / id per respondent
+      not_applicable: [0]             # rating codes that mean "not applicable"
+    interviews:
+      participant: participant
+      customer_id: customer_id
+    events:
+      customer: customer_id
+      timestamp: timestamp
+      event: event
+      channel: channel
+      value: value
+    quarters:
+      2026Q3:
+        survey: 2026Q3/survey.csv
+        interviews: 2026Q3/interviews.csv
+        events: 2026Q3/events.parquet
+    future_state: future_state.yml
+
+Examples
+--------
+>>> import cjm_research as cjm                                  # doctest: +SKIP
+>>> study = cjm.load_study("data/demo/study.yml", quarter="2026Q3")   # doctest: +SKIP
+>>> study.framework.stages                                     # doctest: +SKIP
+['awareness', 'consideration', 'decision', 'retention', 'advocacy']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.errors import ConfigError, preview
+from ..core.framework import BUILTIN, JourneyFramework
+from ..core.yamlio import check_keys, read_yaml, require
+
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def parse_quarter(value) -> str:
+    """Normalise a quarter label to ``YYYYQn``.
+
+    Examples
+    --------
+    >>> parse_quarter("2026q3")
+    '2026Q3'
+    """
+    text = str(value).strip().upper()
+    if not QUARTER_RE.match(text):
+        raise ConfigError(f"quarter {value!r} is not of the form YYYYQn (for example 2026Q3).")
+    return text
+
+
+def previous_quarter(quarter: str) -> str:
+    """The quarter before ``quarter``.
+
+    Examples
+    --------
+    >>> previous_quarter("2026Q1")
+    '2025Q4'
+    """
+    year, q = QUARTER_RE.match(parse_quarter(quarter)).groups()
+    year, q = int(year), int(q)
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def quarter_end(quarter: str) -> pd.Timestamp:
+    """The first instant after ``quarter`` ends (UTC), to tell completed quarters.
+
+    Examples
+    --------
+    >>> quarter_end("2026Q3")
+    Timestamp('2026-10-01 00:00:00+0000', tz='UTC')
+    """
+    year, q = (int(x) for x in QUARTER_RE.match(parse_quarter(quarter)).groups())
+    return pd.Timestamp(year=year + (q == 4), month=1 if q == 4 else 3 * q + 1, day=1, tz="UTC")
+
+
+@dataclass
+class SurveyColumns:
+    """Where each survey item lives in the survey file."""
+
+    respondent_id: str = "respondent_id"
+    customer_id: str | None = None
+    persona_features: dict[str, list[str]] = field(default_factory=dict)
+    nps: str | None = None
+    csat: dict[str, str] = field(default_factory=dict)
+    ces: dict[str, str] = field(default_factory=dict)
+    touchpoint_ratings: dict[str, str] = field(default_factory=dict)
+    free_text: list[str] = field(default_factory=list)
+    language: str | None = None
+    not_applicable: list = field(default_factory=lambda: [0])
+
+    @property
+    def feature_list(self) -> list[str]:
+        """All persona feature columns, numeric then ordinal then categorical."""
+        return [c for kind in ("numeric", "ordinal", "categorical")
+                for c in self.persona_features.get(kind, [])]
+
+    def feature_kind(self, column: str) -> str | None:
+        """``numeric``, ``ordinal`` or ``categorical`` for a persona feature column."""
+        for kind, cols in self.persona_features.items():
+            if column in cols:
+                return kind
+        return None
+
+
+@dataclass
+class StudyConfig:
+    """The parsed study file, before any data is read."""
+
+    path: Path
+    name: str
+    framework: JourneyFramework
+    survey: SurveyColumns
+    interviews: dict[str, str]
+    events: dict[str, str]
+    quarters: dict[str, dict[str, Path]]
+    future_state: Path | None = None
+    truth: Path | None = None
+    language: str = "en"
+    min_cell_size: int = 5
+    timezone: str = "UTC"
+    redact_names: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def quarter_files(self, quarter: str) -> dict[str, Path]:
+        """The files of one quarter; an unknown quarter names the study file and the ones it has."""
+        q = parse_quarter(quarter)
+        if q not in self.quarters:
+            raise ConfigError(f"{self.path}: key 'quarters' has no quarter {q!r}; "
+                              f"the study has {sorted(self.quarters)}.")
+        return self.quarters[q]
+
+    @property
+    def latest_quarter(self) -> str:
+        return sorted(self.quarters)[-1]
+
+
+def read_study_config(path: str | Path) -> StudyConfig:
+    """Parse and check a study file without reading the data files."""
+    path = Path(path)
+    data = read_yaml(path)
+    fw_ref = require(data, "framework", path)
+    fw_path = fw_ref if str(fw_ref) in BUILTIN else path.parent / str(fw_ref)
+    framework = JourneyFramework.load(fw_path)
+    survey = _survey_columns(data.get("survey") or {}, path, framework)
+    quarters = {}
+    for q, files in (require(data, "quarters", path, kind=dict)).items():
+        qn = _quarter_key(q, path)
+        if not isinstance(files, dict):
+            raise ConfigError(f"{path}: key 'quarters.{q}' must map survey/interviews/events to files.")
+        check_keys(files, ["survey", "interviews", "events"], path, f"quarters.{q}")
+        quarters[qn] = {k: path.parent / str(v) for k, v in files.items() if v}
+    language = str(data.get("language", "en"))
+    if language not in ("en", "id"):
+        raise ConfigError(f"{path}: key 'language' must be 'en' or 'id', got {language!r}.")
+    timezone = str(data.get("timezone", "UTC"))
+    try:
+        pd.Timestamp("2026-01-01", tz=timezone)
+    except Exception:
+        raise ConfigError(f"{path}: key 'timezone' must be an IANA time zone such as "
+                          f"'Asia/Jakarta', got {timezone!r}.") from None
+    return StudyConfig(
+        path=path, name=str(data.get("name", path.stem)), framework=framework, survey=survey,
+        interviews=dict(data.get("interviews") or {}), events=dict(data.get("events") or {}),
+        quarters=dict(sorted(quarters.items())),
+        future_state=path.parent / data["future_state"] if data.get("future_state") else None,
+        truth=path.parent / data["truth"] if data.get("truth") else None,
+        language=language, min_cell_size=int(data.get("min_cell_size", 5)), timezone=timezone,
+        redact_names=_name_list(data.get("redact_names"), path))
+
+
+def _name_list(raw, path: Path) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(n, str) and n.strip() for n in raw):
+        raise ConfigError(f"{path}: key 'redact_names' must be a list of names (text), got {raw!r}.")
+    return [n.strip() for n in raw]
+
+
+def _quarter_key(q, path: Path) -> str:
+    try:
+        return parse_quarter(q)
+    except ConfigError:
+        raise ConfigError(f"{path}: key 'quarters.{q}' is not a quarter of the form YYYYQn.") from None
+
+
+def _survey_columns(raw: dict, path: Path, framework: JourneyFramework) -> SurveyColumns:
+    known = set(SurveyColumns.__dataclass_fields__)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{path}: key 'survey' has unknown entries {preview(unknown)}; expected some of {sorted(known)}.")
+    cols = SurveyColumns(**raw)
+    # Stages and touchpoints named in the mappings must exist in the framework.
+    framework.check_names(cols.csat, kind="stage", source=f"{path}, key 'survey.csat'")
+    framework.check_names(cols.ces, kind="stage", source=f"{path}, key 'survey.ces'")
+    framework.check_names(cols.touchpoint_ratings, kind="touchpoint",
+                          source=f"{path}, key 'survey.touchpoint_ratings'")
+    bad_kinds = sorted(set(cols.persona_features) - {"numeric", "ordinal", "categorical"})
+    if bad_kinds:
+        raise ConfigError(f"{path}: key 'survey.persona_features' has {preview(bad_kinds)}; "
+                          "expected numeric, ordinal and categorical lists.")
+    return cols
+
+
+class Study:
+    """One quarter of a study: validated survey, interviews and events.
+
+    Frames are read on first use, so a notebook that only needs the survey does not pay for the
+    event log. Use :func:`load_study` to make one.
+    """
+
+    def __init__(self, config: StudyConfig, quarter: str | None = None):
+        self.config = config
+        self.quarter = parse_quarter(quarter) if quarter else config.latest_quarter
+        self.files = config.quarter_files(self.quarter)
+        self._issues: list[dict] = []
+
+    # Convenience views of the config
+    @property
+    def framework(self) -> JourneyFramework:
+        return self.config.framework
+
+    @property
+    def path(self) -> Path:
+        return self.config.path
+
+    @property
+    def quarters(self) -> list[str]:
+        return list(self.config.quarters)
+
+    @property
+    def columns(self) -> SurveyColumns:
+        return self.config.survey
+
+    def for_quarter(self, quarter: str) -> "Study":
+        """The same study at another quarter."""
+        return Study(self.config, quarter)
+
+    @property
+    def previous(self) -> "Study | None":
+        """The study at the previous quarter, if the study has it."""
+        prev = previous_quarter(self.quarter)
+        return self.for_quarter(prev) if prev in self.config.quarters else None
+
+    # Data, read lazily and validated on first access
+    @cached_property
+    def survey(self) -> pd.DataFrame:
+        from ..core.quality import clean_survey
+        from ..io import read_survey
+
+        path = self._file("survey")
+        raw = read_survey(path, id_columns=[c for c in (self.columns.respondent_id, self.columns.customer_id) if c])
+        frame, issues = clean_survey(raw, self.config, source=path, year=quarter_end(self.quarter).year)
+        self._issues.extend(issues)
+        self.survey_descriptions = dict(raw.attrs.get("descriptions") or {})  # question texts
+        return frame
+
+    @cached_property
+    def interviews(self) -> pd.DataFrame:
+        from ..core.quality import check_interviews
+        from ..io import read_excerpts
+
+        path = self.files.get("interviews")
+        if path is None:
+            return read_excerpts(None)
+        frame, issues = check_interviews(read_excerpts(path, columns=self.config.interviews),
+                                         self.framework, source=path)
+        self._issues.extend(issues)
+        return frame
+
+    @cached_property
+    def events(self):
+        from ..events.log import read_events
+
+        path = self._file("events")
+        m = {"customer": "customer_id", "timestamp": "timestamp", "event": "event", **self.config.events}
+        return read_events(path, customer=m["customer"], timestamp=m["timestamp"], event=m["event"],
+                           channel=m.get("channel"), value=m.get("value"), framework=self.framework)
+
+    def quality(self) -> pd.DataFrame:
+        """The data-quality summary of this quarter: one row per finding (reads every file)."""
+        from ..core.quality import quality_summary
+
+        return quality_summary(self)
+
+    def _file(self, kind: str) -> Path:
+        if kind not in self.files:
+            raise ConfigError(f"{self.path}: key 'quarters.{self.quarter}.{kind}' is missing.")
+        return self.files[kind]
+
+    def __repr__(self) -> str:
+        return f"Study({self.config.name!r}, quarter={self.quarter!r}, quarters={self.quarters})"
+
+
+def load_study(path: str | Path, quarter: str | None = None) -> Study:
+    """Load a study file and select a quarter (default: the latest the study lists).
+
+    Parameters
+    ----------
+    path : str or Path
+        The study YAML.
+    quarter : str, optional
+        ``YYYYQn``. A quarter the study does not have is a :class:`~cjm_research.core.errors.ConfigError`.
+
+    Examples
+    --------
+    >>> study = load_study("data/demo/study.yml", quarter="2026Q2")   # doctest: +SKIP
+    >>> study.survey.shape                                             # doctest: +SKIP
+    (2000, 48)
+    """
+    return Study(read_study_config(path), quarter)
