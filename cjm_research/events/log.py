@@ -76,13 +76,6 @@ def _timedelta(value, name: str) -> pd.Timedelta | None:
     return delta
 
 
-def _interval(delta: pd.Timedelta):
-    import ibis
-
-    # Whole milliseconds: every engine supports millisecond intervals.
-    return ibis.interval(milliseconds=int(delta / pd.Timedelta(milliseconds=1)))
-
-
 class EventLog:
     """Touchpoint events of many customers, queried where they are stored.
 
@@ -296,7 +289,7 @@ class EventLog:
 
         t = self._ordered()
         prev = t.timestamp.lag().over(self._window())
-        t = t.mutate(new=ibis.ifelse(prev.isnull() | (t.timestamp > prev + _interval(gap)), 1, 0))
+        t = t.mutate(new=ibis.ifelse(prev.isnull() | (t.timestamp > prev + io_events.interval(gap)), 1, 0))
         running = ibis.cumulative_window(group_by="customer", order_by=["timestamp", "event"])
         return t.mutate(session=t.new.sum().over(running)).drop("new")
 
@@ -446,7 +439,7 @@ class EventLog:
         window = _timedelta(within, "within")
         by_cols = self._by(by)
         counts = self._run(conversion_counts(self._ordered(), target=target, start=start, by=by_cols,
-                                             window=_interval(window) if window is not None else None))
+                                             window=io_events.interval(window) if window is not None else None))
         after = f" after {start}" if start else ""
         span = f" within {within}" if within else ""
         return rate_frame(counts, by_cols, hits="converted", n="n", confidence=confidence,
@@ -463,7 +456,7 @@ class EventLog:
         window = _timedelta(within, "within")
         by_cols = self._by(by)
         counts = self._run(repurchase_counts(self._ordered(), purchase=purchase, by=by_cols,
-                                             window=_interval(window) if window is not None else None))
+                                             window=io_events.interval(window) if window is not None else None))
         span = f" within {within}" if within else ""
         return rate_frame(counts, by_cols, hits="repurchased", n="n", confidence=confidence,
                           definition=f"Repurchase rate = % of buyers with another purchase{span}")
@@ -485,7 +478,7 @@ class EventLog:
         window = _timedelta(within, "within")
         by_cols = self._by(by)
         counts = self._run(abandonment_counts(self._ordered(), cart=cart, purchase=purchase, by=by_cols,
-                                              window=_interval(window) if window is not None else None))
+                                              window=io_events.interval(window) if window is not None else None))
         span = f" within {within}" if within else ""
         return rate_frame(counts, by_cols, hits="abandoned", n="n", confidence=confidence,
                           definition=f"Cart abandonment = % of {cart} events without {purchase}{span}")
@@ -501,7 +494,7 @@ class EventLog:
         window = _timedelta(within, "within")
         extra = ["persona"] if "persona" in self._table.columns else []
         frame = self._run(follow_ups(self._ordered(), cart=cart, purchase=purchase, extra=extra,
-                                     window=_interval(window) if window is not None else None))
+                                     window=io_events.interval(window) if window is not None else None))
         return frame.sort_values(["last_cart", "customer"], ascending=[False, True]).reset_index(drop=True)
 
     # ------------------------------------------------------------------ forks and attribution

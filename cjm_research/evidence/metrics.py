@@ -35,6 +35,17 @@ METRICS = ["nps", "csat", "ces", "conversion_rate", "repurchase_rate"]
 
 # --------------------------------------------------------------------------- input handling
 
+# metric -> (lowest value, highest value, whether higher is better); emotion is a lane on -1..+1
+METRIC_RANGES = {
+    "nps": (-100.0, 100.0, True),
+    "csat": (0.0, 100.0, True),
+    "ces": (1.0, 7.0, False),
+    "conversion_rate": (0.0, 100.0, True),
+    "repurchase_rate": (0.0, 100.0, True),
+    "emotion": (-1.0, 1.0, True),
+}
+
+
 def _prepare(data, column, by) -> tuple[pd.DataFrame, str, list[str]]:
     """Normalise the (data, column, by) arguments into a frame, its column and the by-list."""
     by = [] if by is None else [by] if isinstance(by, str) else list(by)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .excerpts import EXCERPT_COLUMNS, read_excerpts
 from .qualtrics import split_multiselect
-from .tables import read_survey
+from .survey import read_survey
 from .transcripts import read_transcript
 
 __all__ = ["read_survey", "read_transcript", "read_excerpts", "split_multiselect", "load_event_frame",

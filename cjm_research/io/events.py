@@ -333,3 +333,10 @@ def load_event_frame(source, *, customer: str, timestamp: str, event: str, chann
                            channel=channel, value=value, lifecycle=lifecycle,
                            lifecycle_column=lifecycle_column, framework=framework, con=con)
     return to_frame(table, con)
+
+
+def interval(delta: pd.Timedelta):
+    """An Ibis interval for a time window or gap, in whole milliseconds (every engine has them)."""
+    import ibis
+
+    return ibis.interval(milliseconds=int(delta / pd.Timedelta(milliseconds=1)))

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from ..evidence import metrics
 from ..core.errors import ParameterError, check_choice
-from .future import METRIC_RANGES
+from ..evidence.metrics import METRIC_RANGES
 
 GAP_COLUMNS = ["persona", "stage", "metric", "current", "ci_low", "ci_high", "n", "target", "gap",
                "gap_ci_low", "gap_ci_high", "planned_lift", "status", "source"]

@@ -34,18 +34,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import ConfigError
+from ..evidence.metrics import METRIC_RANGES
 from ..core.framework import BUILTIN, JourneyFramework
 from ..core.yamlio import check_keys, read_yaml, require
 
 # metric -> (low, high, higher_is_better); the scales of docs/data-model.md
-METRIC_RANGES = {
-    "nps": (-100.0, 100.0, True),
-    "csat": (0.0, 100.0, True),
-    "ces": (1.0, 7.0, False),
-    "conversion_rate": (0.0, 100.0, True),
-    "repurchase_rate": (0.0, 100.0, True),
-    "emotion": (-1.0, 1.0, True),
-}
 SCORE_RANGE = (1, 5)  # impact and effort
 
 

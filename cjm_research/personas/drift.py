@@ -19,6 +19,14 @@ from . import features as pf
 from ..core.errors import DataError, preview
 
 
+# Jung, Jansen & Salminen (2019), "Personas changing over time: analyzing variations of data-driven
+# personas during a two-year period", CHI EA '19, doi:10.1145/3290607.3312955: 18.7 % a month.
+PUBLISHED_MONTHLY_DRIFT = 0.187
+DRIFT_REFERENCE = ("Jung, Jansen & Salminen (2019), Personas changing over time, CHI EA '19, "
+                   "doi:10.1145/3290607.3312955: about 19% of automatically generated personas "
+                   "change per month (a reference value, not a target)")
+
+
 def drift_frame(model, other: pd.DataFrame, *, months: float = 3.0, source: str = "other") -> pd.DataFrame:
     """A row per persona plus an ``all`` row; see :meth:`PersonaModel.drift`."""
     before, after = model.labels_, model.predict(other, source=source)
@@ -55,8 +63,6 @@ def _panel(model, other: pd.DataFrame, after: np.ndarray) -> pd.DataFrame:
 
 
 def _add_rates(frame: pd.DataFrame, months: float, model) -> pd.DataFrame:
-    from .model import DRIFT_REFERENCE, PUBLISHED_MONTHLY_DRIFT
-
     frame["switched_share"] = frame["switched"] / frame["panel_n"].where(frame["panel_n"] > 0)
     # Persona switching compounds: a monthly rate m gives 1 - (1 - m) ** months over the period.
     frame["switched_share_monthly"] = 1 - (1 - frame["switched_share"]) ** (1 / months)

@@ -30,14 +30,8 @@ from ..core.errors import DataError, ParameterError, check_choice, preview
 from .methods import METHODS, calinski_harabasz, fit_k, total_ss, ward_tree, within_ss
 from .stability import bootstrap_jaccard, stability_frame
 
-# Jung, Jansen & Salminen (2019), "Personas changing over time: analyzing variations of data-driven
-# personas during a two-year period", CHI EA '19, doi:10.1145/3290607.3312955: 18.7 % a month.
-PUBLISHED_MONTHLY_DRIFT = 0.187
 CRITERIA = ["auto", "calinski_harabasz", "silhouette", "davies_bouldin", "bic"]
 BEST = {"calinski_harabasz": "idxmax", "silhouette": "idxmax", "davies_bouldin": "idxmin", "bic": "idxmin"}
-DRIFT_REFERENCE = ("Jung, Jansen & Salminen (2019), Personas changing over time, CHI EA '19, "
-                   "doi:10.1145/3290607.3312955: about 19% of automatically generated personas "
-                   "change per month (a reference value, not a target)")
 
 
 class PersonaModel:

@@ -17,18 +17,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm.auto import tqdm
 
-STABLE, DISSOLVED = 0.75, 0.5
-
-
-def reading(jaccard: float) -> str:
-    """Hennig's reading of a mean Jaccard value.
-
-    Examples
-    --------
-    >>> reading(0.9), reading(0.6), reading(0.4)
-    ('stable', 'doubtful', 'dissolved')
-    """
-    return "stable" if jaccard >= STABLE else ("dissolved" if jaccard <= DISSOLVED else "doubtful")
+from ..evidence.validity import DISSOLVED, jaccard_verdict as reading
 
 
 def bootstrap_jaccard(refit, raw: np.ndarray, mapping: np.ndarray, *, n_boot: int = 30, seed: int = 0,

@@ -343,7 +343,7 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en"
     --------
     >>> ax = gap_chart(cjm.compare(jm, fs))               # doctest: +SKIP
     """
-    from ..journey.future import METRIC_RANGES
+    from ..evidence.metrics import METRIC_RANGES
 
     _check_language(language)
     frame = gaps if persona is None else gaps[gaps["persona"] == persona]

@@ -10,7 +10,7 @@ import pandas as pd
 import seaborn as sns
 from sklearn.decomposition import PCA
 
-from ..personas.stability import DISSOLVED, STABLE
+from ..evidence.validity import DISSOLVED, STABLE
 
 
 def plot_scores(model, ax=None):
