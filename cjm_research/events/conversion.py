@@ -1,7 +1,7 @@
 """Conversion, repurchase and cart abandonment from events, with Wilson intervals.
 
 The counts are computed by the query engine; only one row per group comes back, and the interval
-is :func:`cjm_research.evidence.metrics.wilson` so that every rate in a report uses the same method.
+is :func:`cjm_research.evidence.intervals.wilson` so that every rate in a report uses the same method.
 A customer's group (``by``) is taken at the event that defines the denominator: the first
 ``start`` event for conversion, the first purchase for repurchase, the cart event for abandonment.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..evidence import metrics
+from ..evidence.intervals import level_label, wilson
 
 
 def _names(value) -> list[str]:
@@ -24,13 +24,13 @@ def rate_frame(counts: pd.DataFrame, by: list[str], *, hits: str, n: str, defini
     rows = []
     for record in counts.sort_values(by).to_dict("records") if by else counts.to_dict("records"):
         k, total = int(record[hits]), int(record[n])
-        low, high = metrics.wilson(k, total, confidence=confidence) if total else (float("nan"),) * 2
+        low, high = wilson(k, total, confidence=confidence)
         # n_missing is always 0 here (every customer or cart is observed); kept so that these
         # frames have the same columns as cjm_research.evidence.metrics.
         rows.append({**{b: record[b] for b in by}, "estimate": 100 * k / total if total else float("nan"),
                      "ci_low": float(np.clip(100 * low, 0, 100)),
                      "ci_high": float(np.clip(100 * high, 0, 100)), "n": total, "n_missing": 0, hits: k,
-                     "definition": f"{definition}, n={total}, {confidence:.0%} Wilson interval"})
+                     "definition": f"{definition}, n={total}, {level_label(confidence)} Wilson interval"})
     return pd.DataFrame(rows)
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..core.errors import DataError, ParameterError, check_choice, preview
+from .intervals import percentile_interval
 
 QUADRANTS = {(True, False): "fix first", (True, True): "keep up the good work",
              (False, False): "low priority", (False, True): "possible overkill"}
@@ -160,8 +161,7 @@ def _bootstrap(frame, fn, n_boot, confidence, random_state, progress):
         shares.append(100 * w / w.sum())
     if not shares:
         return np.nan, np.nan
-    tail = (1 - confidence) / 2 * 100
-    return np.percentile(np.array(shares), [tail, 100 - tail], axis=0)
+    return percentile_interval(np.array(shares), confidence=confidence, axis=0)
 
 
 def importance_performance(data: pd.DataFrame, drivers, outcome: str, *, scale=(1, 5),

@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+from statsmodels.stats.proportion import proportions_ztest
 
 from ..core.errors import DataError, ParameterError, check_choice, preview
+from .intervals import (detectable_difference, level_label, newcombe, nps_adjusted_wald, nps_parts,
+                        percentile_interval, t_half_width, wilson, z_value)
 
 RESULT_COLUMNS = ["estimate", "ci_low", "ci_high", "n", "n_missing", "definition"]
 METRICS = ["nps", "csat", "ces", "conversion_rate", "repurchase_rate"]
@@ -102,36 +104,7 @@ def _tidy(frame, column, by, summarise) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*by, *RESULT_COLUMNS])
 
 
-def _z(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise ParameterError(f"The value for `confidence` must be between 0 and 1, "
-                             f"but {confidence!r} was passed.")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
-
-
-def _pct(confidence: float) -> str:
-    return f"{confidence * 100:g}%"
-
-
 # --------------------------------------------------------------------------- NPS
-
-def nps_adjusted_wald(promoters: int, detractors: int, n: int, *, confidence: float = 0.95):
-    """Adjusted-Wald NPS interval (Rocks 2016) on the -1..1 scale.
-
-    Adds 3/4 of a respondent to promoters and detractors and 3 to n, then uses the variance of a
-    difference of two multinomial proportions, ``p + d - (p - d)**2``.
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in nps_adjusted_wald(3, 1, 5)]
-    [-0.298, 0.798]
-    """
-    n_adj = n + 3
-    p, d = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
-    se = np.sqrt((p + d - (p - d) ** 2) / n_adj)
-    z = _z(confidence)
-    return float(max(p - d - z * se, -1.0)), float(min(p - d + z * se, 1.0))
-
 
 def _nps_bootstrap(promoters, detractors, n, *, confidence, n_boot, random_state):
     rng = np.random.default_rng(random_state)
@@ -139,8 +112,7 @@ def _nps_bootstrap(promoters, detractors, n, *, confidence, n_boot, random_state
     counts = rng.multinomial(n, [promoters / n, detractors / n, 1 - (promoters + detractors) / n],
                              size=n_boot)
     scores = (counts[:, 0] - counts[:, 1]) / n
-    tail = (1 - confidence) / 2 * 100
-    return tuple(np.percentile(scores, [tail, 100 - tail]))
+    return percentile_interval(scores, confidence=confidence)
 
 
 def nps(data, column=None, *, by=None, promoters=(9, 10), detractors=(0, 6),
@@ -183,7 +155,7 @@ def nps(data, column=None, *, by=None, promoters=(9, 10), detractors=(0, 6),
         n_p = int(((x >= promoters[0]) & (x <= promoters[1])).sum())
         n_d = int(((x >= detractors[0]) & (x <= detractors[1])).sum())
         definition = (f"NPS = % promoters ({promoters[0]}-{promoters[1]}) - % detractors "
-                      f"({detractors[0]}-{detractors[1]}), n={n}, {_pct(confidence)} "
+                      f"({detractors[0]}-{detractors[1]}), n={n}, {level_label(confidence)} "
                       f"{_INTERVAL_NAMES[interval]} interval")
         if n == 0:
             return _empty(n_missing, definition)
@@ -210,18 +182,6 @@ def _empty(n_missing, definition) -> dict:
 
 
 # --------------------------------------------------------------------------- proportions
-
-def wilson(successes: int, n: int, *, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion (0..1).
-
-    Examples
-    --------
-    >>> [round(x, 4) for x in wilson(8, 10)]
-    [0.4902, 0.9433]
-    """
-    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
-    return float(low), float(high)
-
 
 def _share(frame, column, by, *, hit, confidence, definition) -> pd.DataFrame:
     """Percentage of answers where ``hit`` holds, with Wilson intervals."""
@@ -265,7 +225,7 @@ def csat(data, column=None, *, by=None, scale=(1, 5), top_box=2, confidence=0.95
         frame.assign(**{column: values}), column, by, hit=lambda x: x >= first_top,
         confidence=confidence,
         definition=lambda n: (f"CSAT = % answering {first_top}-{high} (top-{top_box}-box on "
-                              f"{low}..{high}), n={n}, {_pct(confidence)} Wilson interval"))
+                              f"{low}..{high}), n={n}, {level_label(confidence)} Wilson interval"))
 
 
 def _rate(data, column, by, *, confidence, window, name, verb) -> pd.DataFrame:
@@ -276,7 +236,7 @@ def _rate(data, column, by, *, confidence, window, name, verb) -> pd.DataFrame:
     return _share(
         frame.assign(**{column: values}), column, by, hit=lambda x: x == 1, confidence=confidence,
         definition=lambda n: (f"{name} = % of customers who {verb}{within}, n={n}, "
-                              f"{_pct(confidence)} Wilson interval"))
+                              f"{level_label(confidence)} Wilson interval"))
 
 
 def conversion_rate(data, column=None, *, by=None, window=None, confidence=0.95) -> pd.DataFrame:
@@ -329,19 +289,13 @@ def ces(data, column=None, *, by=None, scale=(1, 7), confidence=0.95) -> pd.Data
 
     def summarise(x, n_missing):
         n = len(x)
-        text = f"CES = mean effort on {low}..{high}, n={n}, {_pct(confidence)} t interval"
+        text = f"CES = mean effort on {low}..{high}, n={n}, {level_label(confidence)} t interval"
         if n == 0:
             return _empty(n_missing, text)
-        half = _t_half_width(x, confidence)
+        half = t_half_width(x.std(ddof=1) if len(x) > 1 else np.nan, len(x), confidence=confidence)
         return _row(x.mean(), x.mean() - half, x.mean() + half, n, n_missing, text)
 
     return _tidy(frame.assign(**{column: values}), column, by, summarise)
-
-
-def _t_half_width(x, confidence) -> float:
-    if len(x) < 2:
-        return np.nan
-    return float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -366,36 +320,13 @@ def _nps_shares(x, options):
     return int(((x >= p_lo) & (x <= p_hi)).sum()), int(((x >= d_lo) & (x <= d_hi)).sum())
 
 
-def _nps_parts(x, options):
-    n_adj = len(x) + 3
-    n_p, n_d = _nps_shares(x, options)
-    p, d = (n_p + 0.75) / n_adj, (n_d + 0.75) / n_adj
-    return p - d, p + d - (p - d) ** 2, n_adj
-
-
 def _compare_nps(a, b, confidence, options):
     """Adjusted-Wald difference: SE = sqrt(var_a/n_a + var_b/n_b), var = p + d - (p - d)^2."""
-    (score_a, var_a, n_a), (score_b, var_b, n_b) = _nps_parts(a, options), _nps_parts(b, options)
+    (score_a, var_a, n_a), (score_b, var_b, n_b) = (nps_parts(*_nps_shares(x, options), len(x)) for x in (a, b))
     diff, se = score_b - score_a, np.sqrt(var_a / n_a + var_b / n_b)
-    z = _z(confidence)
+    z = z_value(confidence)
     p_value = 2 * stats.norm.sf(abs(diff / se)) if se > 0 else 1.0
     return 100 * (diff - z * se), 100 * (diff + z * se), p_value, "adjusted-Wald z"
-
-
-def newcombe(k_a: int, n_a: int, k_b: int, n_b: int, *, confidence: float = 0.95):
-    """Newcombe hybrid-score interval (method 10) for the difference of proportions b - a.
-
-    Examples
-    --------
-    >>> [round(x, 4) for x in newcombe(5, 10, 8, 10)]
-    [-0.1067, 0.5999]
-    """
-    pa, pb = k_a / n_a, k_b / n_b
-    la, ua = wilson(k_a, n_a, confidence=confidence)
-    lb, ub = wilson(k_b, n_b, confidence=confidence)
-    diff = pb - pa
-    return (float(diff - np.sqrt((pb - lb) ** 2 + (ua - pa) ** 2)),
-            float(diff + np.sqrt((ub - pb) ** 2 + (pa - la) ** 2)))
 
 
 def _compare_share(hit_a, hit_b, confidence):
@@ -552,11 +483,8 @@ def minimum_detectable_effect(n1, n2=None, *, metric="nps", baseline=None, alpha
     """
     check_choice("metric", metric, METRICS)
     n2 = n1 if n2 is None else n2
-    if min(n1, n2) < 1:
-        raise ParameterError(f"Sample sizes must be at least 1, but n1={n1} and n2={n2}.")
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
     var, unit = _baseline_variance(metric, baseline, options)
-    return float(unit * z * np.sqrt(var * (1 / n1 + 1 / n2)))
+    return unit * detectable_difference(var, n1, n2, alpha=alpha, power=power)
 
 
 def _baseline_variance(metric, baseline, options):

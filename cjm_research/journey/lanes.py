@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from ..evidence import metrics
+from ..evidence import intervals, metrics
 from ..core.errors import DataError, preview
 
 ALL = "all"  # the persona of a map built without personas
@@ -175,14 +174,16 @@ def _metric_rows(result: pd.DataFrame, *, stage: str, lane: str, item: str, sour
 
 
 def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float, int]:
-    """Mean with a t interval (for the -1..1 emotion scores); NaN when fewer than two values."""
+    """Mean with a t interval (for the -1..1 emotion scores), as ``(mean, low, high, n)``.
+
+    The interval is :func:`cjm_research.evidence.intervals.t_interval`; with fewer than two
+    values, or no spread, the bounds equal the mean.
+    """
     x = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
-    if len(x) == 0:
-        return np.nan, np.nan, np.nan, 0
-    if len(x) < 2 or x.std(ddof=1) == 0:
-        return float(x.mean()), float(x.mean()), float(x.mean()), len(x)
-    low, high = stats.t.interval(confidence, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
-    return float(x.mean()), float(low), float(high), len(x)
+    mean, low, high, n = intervals.t_interval(x, confidence=confidence)
+    if n and (n < 2 or x.std(ddof=1) == 0):
+        return mean, mean, mean, n
+    return mean, low, high, n
 
 
 # ------------------------------------------------------------------------- frontstage lanes
@@ -209,7 +210,7 @@ def touchpoints(ev: Evidence) -> pd.DataFrame:
 
 def _share_rows(counts: pd.DataFrame, **const) -> pd.DataFrame:
     """Rows with a percentage and its Wilson interval from ``k`` (hits) and ``n`` per persona."""
-    ci = [metrics.wilson(int(k), int(n)) if n else (np.nan, np.nan) for k, n in zip(counts["k"], counts["n"])]
+    ci = [intervals.wilson(int(k), int(n)) for k, n in zip(counts["k"], counts["n"])]
     return pd.DataFrame({"persona": counts["persona"].to_numpy(), **const,
                          "value": 100 * counts["k"].to_numpy() / counts["n"].replace(0, np.nan).to_numpy(),
                          "n": counts["n"].to_numpy(),
@@ -276,10 +277,11 @@ def _emotion_from_sentiment(ev: Evidence) -> pd.DataFrame:
 def _pool(group: pd.DataFrame, persona: str, stage: str) -> list[dict]:
     """Combined emotion (inverse-variance weights) and the agreement of the two sources."""
     g = group.dropna(subset=["value"]).set_index("item")
-    se = ((g["ci_high"] - g["ci_low"]) / (2 * 1.96)).clip(lower=1e-3)
+    z = intervals.z_value(0.95)
+    se = ((g["ci_high"] - g["ci_low"]) / (2 * z)).clip(lower=1e-3)
     w = 1 / se ** 2
     value = float((g["value"] * w).sum() / w.sum()) if len(g) else np.nan
-    half = float(1.96 / np.sqrt(w.sum())) if len(g) else np.nan
+    half = float(z / np.sqrt(w.sum())) if len(g) else np.nan
     base = {"persona": persona, "stage": stage, "lane": "emotion"}
     rows = [base | {"item": "combined", "value": value, "ci_low": value - half, "ci_high": value + half,
                     "n": float(group["n"].sum()), "source": "+".join(g.index),
@@ -442,7 +444,7 @@ def _theme_evidence(ev: Evidence) -> pd.DataFrame:
 def _score(evidence: pd.DataFrame) -> pd.DataFrame:
     # The lower Wilson bound rather than the raw share: 2 of 10 excerpts is weaker evidence than
     # 60 of 300 ratings, and a pain point should not top a stage on a handful of mentions.
-    evidence = evidence.assign(share=[metrics.wilson(int(k), int(n))[0] if n else 0.0
+    evidence = evidence.assign(share=[intervals.wilson(int(k), int(n))[0] if n else 0.0
                                       for k, n in zip(evidence["count"], evidence["base"])])
     keys = ["persona", "stage", "item"]
     wide = evidence.pivot_table(index=keys, columns="kind", values=["count", "base", "share"],

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from ..evidence.intervals import t_half_width, wilson
 
 
-def feature_table(clean: pd.DataFrame, spec: dict, labels: np.ndarray, names: list[str]) -> pd.DataFrame:
+def feature_table(clean: pd.DataFrame, spec: dict, labels: np.ndarray, names: list[str], *,
+                  confidence: float = 0.95) -> pd.DataFrame:
     """Tidy per-persona description: one row per persona and feature (and level for categories).
 
     Columns: ``persona, name, feature, kind, level, value, ci_low, ci_high, n, overall, effect, lift``
@@ -24,14 +26,15 @@ def feature_table(clean: pd.DataFrame, spec: dict, labels: np.ndarray, names: li
     """
     labels = np.asarray(labels)
     numeric = [(col, kind) for kind in ("numeric", "ordinal") for col in spec[kind]]
-    parts = [_numeric_rows(clean, numeric, labels)] if numeric else []
-    parts += [_category_rows(clean[col], labels) for col in spec["categorical"]]
+    parts = [_numeric_rows(clean, numeric, labels, confidence)] if numeric else []
+    parts += [_category_rows(clean[col], labels, confidence) for col in spec["categorical"]]
     table = pd.concat(parts, ignore_index=True)
     table.insert(1, "name", table["persona"].map(dict(enumerate(names))))
     return table
 
 
-def _numeric_rows(clean: pd.DataFrame, columns: list[tuple[str, str]], labels: np.ndarray) -> pd.DataFrame:
+def _numeric_rows(clean: pd.DataFrame, columns: list[tuple[str, str]], labels: np.ndarray,
+                  confidence: float) -> pd.DataFrame:
     """Mean with a t interval per persona, for every numeric and ordinal feature in one groupby.
 
     The explorer recomputes this table on every new clustering, so one grouped pass over all the
@@ -44,7 +47,7 @@ def _numeric_rows(clean: pd.DataFrame, columns: list[tuple[str, str]], labels: n
     mean = g.xs("mean", axis=1, level=1)[cols].to_numpy()  # persona x feature
     std = g.xs("std", axis=1, level=1)[cols].to_numpy()
     count = g.xs("count", axis=1, level=1)[cols].to_numpy().astype(float)
-    half = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * np.nan_to_num(std) / np.sqrt(np.maximum(count, 1))
+    half = t_half_width(std, count, confidence=confidence)  # nan below two answers: no spread to estimate
     mean_all = values.mean().to_numpy()
     sd_all = values.std().to_numpy()
     sd_all = np.where((sd_all == 0) | np.isnan(sd_all), 1.0, sd_all)
@@ -58,7 +61,7 @@ def _numeric_rows(clean: pd.DataFrame, columns: list[tuple[str, str]], labels: n
                          "effect": ((mean - mean_all) / sd_all).T.ravel(), "lift": np.nan})
 
 
-def _category_rows(values: pd.Series, labels: np.ndarray) -> pd.DataFrame:
+def _category_rows(values: pd.Series, labels: np.ndarray, confidence: float) -> pd.DataFrame:
     """Share of each level per persona with a Wilson interval, effect and lift (missing answers left out)."""
     present = values.notna().to_numpy()
     codes, levels = pd.factorize(values[present], sort=True)
@@ -71,20 +74,12 @@ def _category_rows(values: pd.Series, labels: np.ndarray) -> pd.DataFrame:
     count, size = counts.ravel(), np.repeat(n, len(levels))
     p_all = np.tile(overall, len(personas))
     share = count / np.maximum(size, 1)
-    low, high = _wilson(count, size)
+    low, high = wilson(count, size, confidence=confidence)
     return pd.DataFrame({"persona": np.repeat(personas, len(levels)).astype(int), "feature": values.name,
                          "kind": "categorical", "level": np.tile(np.asarray(levels, dtype=object), len(personas)).astype(str),
                          "value": share, "ci_low": low, "ci_high": high, "n": size, "overall": p_all,
                          "effect": (share - p_all) / np.sqrt(np.maximum(p_all * (1 - p_all), 1e-9)),
                          "lift": share / np.maximum(p_all, 1e-9)})
-
-
-def _wilson(count: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
-    n = np.maximum(n, 1)
-    p = count / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
 
 
 def distinguishing(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
