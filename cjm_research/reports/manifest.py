@@ -2,8 +2,10 @@
 
 ``manifest.json`` makes a report reproducible and lets the runner skip work: the *fingerprint* is
 a hash of the parameters, the sha256 of every input file (study file, framework, the quarter files
-used, future state, persona spec and the notebook itself) and the package version. A report whose
-manifest has the same fingerprint is up to date.
+used, future state, persona spec and the notebook itself), the package version and a hash of the
+package's own files (:func:`code_hash`), so a change to the code that computes a report marks it
+out of date even when the version string stays. A report whose manifest has the same fingerprint is
+up to date.
 
 Examples
 --------
@@ -20,6 +22,7 @@ import json
 import platform
 import subprocess
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -28,6 +31,41 @@ from ..core.errors import DataError
 MANIFEST = "manifest.json"
 MAIN_PACKAGES = ("cjm-research", "pandas", "numpy", "scipy", "scikit-learn", "statsmodels",
                  "matplotlib", "seaborn", "pandera", "papermill", "nbclient", "nbconvert", "ipykernel")
+
+
+# The files whose content decides what a report computes: code, shipped frameworks and models.
+CODE_SUFFIXES = (".py", ".yml", ".yaml", ".npz", ".tsv", ".txt", ".json", ".j2")
+
+
+def code_hash(root: str | Path | None = None) -> str:
+    """sha256 over the package's own files (relative path and content, in sorted order).
+
+    Works the same in a git checkout, an editable install and an installed wheel. The package's
+    own hash is computed once per process, since the code does not change under a running report;
+    ``root`` hashes another folder (uncached).
+
+    Examples
+    --------
+    >>> len(code_hash())
+    64
+    """
+    if root is None:
+        return _package_hash()
+    return _tree_hash(Path(root))
+
+
+@lru_cache(maxsize=1)
+def _package_hash() -> str:
+    return _tree_hash(Path(__file__).resolve().parents[1])
+
+
+def _tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file()
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
 
 
 def sha256_file(path: str | Path) -> str:
@@ -73,9 +111,10 @@ PATH_PARAMETERS = ("study", "persona_spec", "future_state")
 def fingerprint(parameters: dict, inputs: dict[str, dict]) -> str:
     """One hash of the parameters and the content of the inputs (paths do not count, content does)."""
     values = {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS}
-    # A new release of the package may compute differently, so it invalidates old reports too.
+    # New code may compute differently, so a new release or any edit of the package (the version
+    # string alone misses a development checkout) invalidates old reports too.
     payload = {"parameters": values, "inputs": {r: v["sha256"] for r, v in inputs.items()},
-               "cjm-research": package_versions(["cjm-research"])["cjm-research"]}
+               "cjm-research": package_versions(["cjm-research"])["cjm-research"], "code": code_hash()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

@@ -325,7 +325,8 @@ class _Job:
                 "created": mf.utc_now(), "started": started, "parameters": self.parameters,
                 "inputs": self.inputs, "fingerprint": self.fingerprint, "kernel": self.kernel,
                 "attempts": attempts, "durations_s": {k: round(v, 3) for k, v in durations.items()},
-                "packages": mf.package_versions(), "git": mf.git_commit(), "outputs": outputs}
+                "packages": mf.package_versions(), "code": mf.code_hash(), "git": mf.git_commit(),
+                "outputs": outputs}
 
 
 class _RunFailed(Exception):
