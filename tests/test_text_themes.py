@@ -95,3 +95,13 @@ def test_set_dictionary_stemmer_agrees_with_sastrawi():
     words = ["pengiriman", "pelayanannya", "menyenangkan", "berbelanja", "diantar",
              "kecewa", "ditolak", "keterlambatan"]
     assert [stem_id(w) for w in words] == [reference.stem(w) for w in words]
+
+
+def test_no_k_that_fits_gives_an_empty_result_with_a_reason_not_a_type_error():
+    # Two distinct words: no k in 2..8 is below min(X.shape), so no model is fitted at all.
+    from cjm_research.evidence.text import themes
+
+    found = themes(["slow", "slow", "late", "late"])
+    assert found.empty and list(found.columns) == ["theme", "label", "count", "share", "quotes"]
+    assert (found.attrs["assignments"] == 0).all() and len(found.attrs["assignments"]) == 4
+    assert "no themes" in found.attrs["reason"]

@@ -123,7 +123,9 @@ def _fit(X, n_themes, random_state, n_terms):
                                  random_state=random_state)
         if best is None or score > best[0]:
             best = (score, model)
-    return best[1]
+    # None when no k in K_RANGE fits (too few distinct words, or every k puts all texts in one
+    # theme): the caller reports "no themes" rather than inventing one.
+    return None if best is None else best[1]
 
 
 def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_terms=5,
@@ -152,7 +154,9 @@ def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_ter
     DataFrame
         by-columns, ``theme`` (1..k), ``label`` (top terms), ``count`` (texts whose main theme it
         is), ``share`` (% of the group's texts), ``quotes`` (list of redacted quotes).
-        ``.attrs["assignments"]`` holds each input text's theme (0 = no theme).
+        ``.attrs["assignments"]`` holds each input text's theme (0 = no theme). When no number of
+        themes in 2..8 separates the texts (too few distinct words), the frame is empty, every
+        text has theme 0 and ``.attrs["reason"]`` says so.
 
     Examples
     --------
@@ -177,6 +181,8 @@ def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_ter
         raise DataError("themes found no words left after removing stop words; "
                         "the texts are too short or too few.") from None
     model = _fit(X, n_themes, random_state, n_terms)
+    if model is None:
+        return _no_themes(frame, by, X.shape)
     W = model.transform(X)
     # Number themes by size (theme 1 is the most common), ties by total weight.
     sizes = np.bincount(W.argmax(axis=1), minlength=W.shape[1])
@@ -188,6 +194,16 @@ def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_ter
     quotes = _quotes(frame["_text"], W, assignment, n_quotes, names)
     out = _count(frame.assign(theme=assignment), by, labels, quotes)
     out.attrs["assignments"] = pd.Series(assignment, index=frame.index, name="theme")
+    return out
+
+
+def _no_themes(frame, by, shape) -> pd.DataFrame:
+    """The empty result when no number of themes separates the texts: no rows, every text
+    assigned theme 0, and ``attrs["reason"]`` saying why."""
+    out = pd.DataFrame(columns=[*by, "theme", "label", "count", "share", "quotes"])
+    out.attrs["assignments"] = pd.Series(0, index=frame.index, name="theme")
+    out.attrs["reason"] = (f"no themes: {shape[0]} texts with {shape[1]} distinct terms do not split into "
+                           f"{K_RANGE.start} or more themes (set n_themes= to force a number)")
     return out
 
 
