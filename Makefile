@@ -11,11 +11,11 @@ DEMO   ?= data/demo
 QUARTER ?= 2026Q3
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system demo validate report test test-fast bench notebooks-clean clean
+.PHONY: help install system demo validate report test test-fast lint bench notebooks-clean clean
 
 help:
 	@echo "make demo   - set up .venv, write the demo study to $(DEMO) and build its $(QUARTER) report"
-	@echo "make test   - run the tests (installs what they need first)"
+	@echo "make test   - run the tests (installs what they need first); make test-fast skips kernels, Spark and browsers"
 	@echo "make bench  - run the benchmarks (prints tables)"
 
 # The virtual environment, the package with pinned dependencies, and a Jupyter kernel registered
@@ -53,11 +53,18 @@ report: $(DEMO)/study.yml
 
 demo: validate report
 
-test: $(STAMP) system
-	$(BIN)/python -m pytest -q
+# The layers of the package (pyproject.toml [tool.importlinter]) are part of the tests.
+lint: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 
-test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not spark and not browser and not slow"
+# Both cores (xdist); the slowest 15 tests are listed so a slow one is seen when it lands.
+PYTEST := $(BIN)/python -m pytest -q -n auto --durations=15
+
+test: $(STAMP) system lint
+	$(PYTEST)
+
+test-fast: $(STAMP) lint
+	$(PYTEST) -m "not spark and not browser and not slow"
 
 bench: $(STAMP)
 	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -100,6 +100,7 @@ def assert_failed_cleanly(copy, exc_info, *, phrase):
 
 
 # ------------------------------------------------------------------ a good run
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_built_report_folder(good):
     result = good["result"]
     folder = good["out"] / "2026Q3"
@@ -110,6 +111,7 @@ def test_built_report_folder(good):
     assert table.startswith(",nps,csat_decision") and "count,5.0,4.0" in table
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_html_has_no_code_and_embeds_images(good):
     html = (good["out"] / "2026Q3" / "report.html").read_text()
     assert "load_study" not in html and "savefig" not in html  # no code
@@ -122,6 +124,7 @@ def test_html_has_no_code_and_embeds_images(good):
     assert "respondents: 5" in html
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_manifest_records_inputs_and_environment(good):
     folder = good["out"] / "2026Q3"
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -141,6 +144,7 @@ def test_manifest_records_inputs_and_environment(good):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", manifest["created"])
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_index_lists_quarter(good):
     index = (good["out"] / "index.html").read_text()
     assert re.search(r"<td>2026Q3</td><td class=\"ok\">ok</td>", index)
@@ -167,6 +171,7 @@ def test_parameters_made_json_safe(tmp_path):
         check_parameters(nb, {"c": {1, 2}})
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_bad_options_and_quarter(good, tmp_path):
     with pytest.raises(ParameterError, match="`language` must be one of \\['en', 'id'\\], but 'fr'"):
         make_report(good["study"], "2026Q3", out=tmp_path, notebook=good["notebook"], language="fr")
@@ -177,6 +182,7 @@ def test_bad_options_and_quarter(good, tmp_path):
 
 
 # ------------------------------------------------------------------ skipping
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_skip_when_manifest_matches_and_force(copy):
     out, study, nb = copy["out"], copy["study"], copy["notebook"]
     again = make_report(study, "2026Q3", out=out, notebook=nb, progress=False)
@@ -195,6 +201,7 @@ def test_skip_when_manifest_matches_and_force(copy):
     assert "respondents: 6" in (out / "2026Q3" / "report.html").read_text()
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_missing_input_file_is_named(copy):
     (copy["study"].parent / "2026Q2" / "survey.csv").unlink()
     with pytest.raises(CJMError, match=r"2026Q2\.survey: .*2026Q2/survey\.csv"):
@@ -203,6 +210,7 @@ def test_missing_input_file_is_named(copy):
 
 
 # ------------------------------------------------------------------ fault injection
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_cell_error_is_not_retried(copy):
     counter = copy["w"] / "count.txt"
     nb = make_notebook(copy["w"] / "raises.ipynb", [
@@ -216,6 +224,7 @@ def test_cell_error_is_not_retried(copy):
     assert any(o.get("ename") == "ValueError" for c in failed.cells for o in c.get("outputs", []))
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_kernel_death_is_retried_then_reported(copy):
     counter = copy["w"] / "count.txt"
     nb = make_notebook(copy["w"] / "dies.ipynb", [
@@ -228,6 +237,7 @@ def test_kernel_death_is_retried_then_reported(copy):
     assert counter.read_text() == "xx"
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_kernel_death_once_then_success(copy):
     marker = copy["w"] / "died-once"
     nb = make_notebook(copy["w"] / "flaky.ipynb", [
@@ -240,6 +250,7 @@ def test_kernel_death_once_then_success(copy):
     assert not (copy["out"] / "_failed").exists()
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_timeout_is_reported(copy):
     nb = make_notebook(copy["w"] / "slow.ipynb", ["import time\ntime.sleep(30)"])
     with pytest.raises(ReportError) as info:
@@ -248,6 +259,7 @@ def test_timeout_is_reported(copy):
     assert_failed_cleanly(copy, info, phrase="a cell ran longer than 2 s")
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_broken_input_file(copy):
     survey = copy["study"].parent / "2026Q3" / "survey.csv"
     survey.write_bytes(b"respondent_id,nps,csat_decision\nR1,ten,4\nR2,3,\x00\x01\nR3")
@@ -258,6 +270,7 @@ def test_broken_input_file(copy):
     assert failed.metadata["papermill"]["parameters"]["quarter"] == "2026Q3"
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_two_runs_at_once(copy):
     nb = make_notebook(copy["w"] / "slowish.ipynb", ["import time\ntime.sleep(4)"])
     results, errors = [], []
@@ -305,6 +318,7 @@ def _locked(lock: Path) -> bool:
     return False
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_missing_kernel_is_named(copy):
     with pytest.raises(ReportError) as info:
         make_report(copy["study"], "2026Q3", out=copy["out"], notebook=copy["notebook"], progress=False,
@@ -323,6 +337,7 @@ def test_only_kernel_deaths_and_timeouts_are_retried():
     assert not reports._retryable(ValueError("planted"))
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_persona_spec_and_its_model_are_inputs(good, tmp_path):
     from cjm_research.reports import manifest as mf
     from cjm_research.study.load import read_study_config
@@ -375,6 +390,7 @@ def test_failed_second_rename_puts_the_old_report_back(tmp_path, monkeypatch):
     assert (final / "report.html").read_text() == "old"
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_report_parameters_resolve_defaults(good, tmp_path):
     from cjm_research.study.load import read_study_config
 

@@ -150,6 +150,7 @@ def test_oncalendar_is_valid_for_systemd():
         subprocess.run(["systemd-analyze", "calendar", value], check=True, capture_output=True)
 
 
+@pytest.mark.slow  # starts a Jupyter kernel
 def test_once_for_real_builds_missing_reports(tmp_path):
     from test_reports import GOOD_CELLS, make_notebook, make_study
 
