@@ -31,6 +31,8 @@ _EXPORTS = {
     "PersonaExplorer": "widgets",
     "sentiment": "evidence.text", "redact": "evidence.text", "themes": "evidence.text",
     "detect_language": "evidence.text", "redact_series": "evidence.text",
+    "Codebook": "evidence.text.codebook", "suggest_codes": "evidence.text.coding",
+    "read_qdpx": "io.qdpx",
     "current_state": "journey", "JourneyMap": "journey", "blueprint": "journey",
     "day_in_the_life": "journey", "FutureState": "journey", "compare": "journey",
     "compare_quarters": "journey",

@@ -13,12 +13,13 @@ Examples
 from __future__ import annotations
 
 from .excerpts import EXCERPT_COLUMNS, read_excerpts
+from .qdpx import read_qdpx, write_qdpx
 from .qualtrics import split_multiselect
 from .survey import read_survey
 from .transcripts import read_transcript
 
 __all__ = ["read_survey", "read_transcript", "read_excerpts", "split_multiselect", "load_event_frame",
-           "EXCERPT_COLUMNS"]
+           "EXCERPT_COLUMNS", "read_qdpx", "write_qdpx"]
 
 
 def load_event_frame(*args, **kwargs):
