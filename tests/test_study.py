@@ -86,11 +86,12 @@ def test_recoverable_rules_are_applied_and_reported(tiny):
     assert survey["csat_decision"].isna().sum() == 1 and survey["nps"].min() == 0
     assert survey["tp_checkout"].isna().sum() == 2
     assert pd.isna(survey.loc[4, "csat_retention"])          # 9 on a 1..5 scale
-    assert pd.isna(survey.loc[4, "age"]) and pd.isna(survey.loc[11, "age"])  # implausible ages
+    assert survey.loc[4, "age"] == 8 and pd.isna(survey.loc[11, "age"])  # a child is kept; 150 is not
     assert pd.isna(survey.loc[3, "city"])                     # junk category
     summary = study.quality()
     checks = set(summary["check"])
-    assert {"not applicable", "out of range", "implausible value", "junk category", "missing values"} <= checks
+    assert {"not applicable", "out of range", "implausible value", "junk category", "missing values",
+            "young respondents", "rule"} <= checks
     row = summary[(summary["check"] == "not applicable") & (summary["column"] == "tp_checkout")]
     assert row["count"].item() == 2
     missing_tp = summary[(summary["check"] == "missing values") & (summary["column"] == "touchpoint")]
@@ -247,12 +248,15 @@ def test_birth_years_are_judged_against_the_surveys_year_not_today():
     from cjm_research.core.quality import clean_survey
     from cjm_research.study.load import SurveyColumns
 
+    from cjm_research.core.quality import QualityRules
+
     class Config:
         survey = SurveyColumns(persona_features={"numeric": ["birth_year"]})
+        quality = QualityRules(age_range=(14, 100))   # a study of teenagers and adults
 
     raw = pd.DataFrame({"respondent_id": ["a", "b", "c"], "birth_year": [1980, 2010, 2020]})
     in_2026, found = clean_survey(raw, Config(), year=2026)
     assert in_2026["birth_year"].isna().tolist() == [False, False, True]  # 2020: six years old
-    assert "1900..2012" in found[-1]["detail"]
+    assert any("1926..2012" in f["detail"] for f in found)
     in_2020, _ = clean_survey(raw, Config(), year=2020)  # an old quarter re-run today
     assert in_2020["birth_year"].isna().tolist() == [False, True, True]

@@ -18,27 +18,174 @@ Two kinds of problems exist in survey and interview files:
   out of range         a rating outside its scale becomes missing
   junk category        a categorical value on the junk list (``YOLO``, ``Absurd``, ``test``, ``?``,
                        ...) or seen fewer than 3 times in 1,000 rows becomes missing
-  implausible value    an age outside 14..100, a birth year before 1900 or less than 14 years ago,
+  implausible value    an age outside ``quality.age_range`` (default 0..120), a birth year outside
+                       ``quality.birth_year_range`` (default: the survey year minus the age range),
                        or a negative count or amount becomes missing
+  young respondents    ages under 14 are kept and counted, so a study of adults can see them and
+                       set ``quality.age_range`` (children travel, shop and answer surveys too)
   missing values       counted per column
   ===================  ===========================================================================
+
+Each rule a study can set lives in its ``quality:`` block (:class:`QualityRules`); every rule that
+ran is listed in the summary as a ``rule`` row, with its settings in plain numbers, so a reader
+sees what was done even when nothing matched.
 
 Row numbers in messages are 1-based data rows (the header is not counted).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import DataError, preview
+from .errors import ConfigError, DataError, preview
 
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "touchpoint": (1, 5)}
 JUNK_VALUES = {"yolo", "absurd", "test", "asdf", "xxx", "?", "-", "n/a", "na", "none", "null", "unknown"}
 RARE_SHARE = 0.003
-AGE_RANGE = (14, 100)
+AGE_RANGE = (0, 120)   # only impossible ages; a study of adults says so with quality.age_range
+YOUNG = 14             # ages below are kept but counted, so they are never dropped or kept unseen
+
+
+def plain(value):
+    """A value as a reader writes it: numpy scalars as Python numbers, whole floats as integers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain(np.int64(3)), plain(np.float64(9227.0)), plain(2.5), plain("x")
+    (3, 9227, 2.5, 'x')
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def shown(values, limit: int = 5) -> str:
+    """:func:`~cjm_research.core.errors.preview` of plain values (``3``, not ``np.int64(3)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shown([np.float64(150.0), np.int64(-2)])
+    '150, -2'
+    """
+    return preview([plain(v) for v in values], limit)
+
+
+@dataclass(frozen=True)
+class QualityRules:
+    """The data-quality rules a study can set in its ``quality:`` block.
+
+    Parameters
+    ----------
+    age_range : (int, int), default (0, 120)
+        Plausible ages; others become missing. The default drops only impossible ages: children
+        answer surveys too (passengers aged 7-13, pupils, young shoppers), so dropping them must be
+        the study's decision, e.g. ``age_range: [18, 99]`` for a panel of adults.
+    birth_year_range : (int, int), optional
+        Plausible birth years; default from the survey year and ``age_range``.
+    age_columns, birth_year_columns : list of str, optional
+        Which numeric features are ages and birth years; default: columns named ``age`` or
+        ``*_age``, and columns whose name has ``birth`` or starts with ``year``.
+    not_applicable : list, optional
+        Rating codes that mean "not applicable" (also settable as ``survey.not_applicable``).
+    junk_values : list of str, optional
+        Category values that mean "no answer" (case-insensitive); default ``JUNK_VALUES``.
+    min_category_share : float, default 0.003
+        A category seen in a smaller share of rows is junk, on surveys of ``min_category_rows``
+        (default 1000) rows or more; 0 turns the rule off.
+    non_negative : bool, default True
+        Negative counts and amounts (the other numeric features) become missing.
+
+    Examples
+    --------
+    >>> QualityRules.from_mapping({"age_range": [18, 99]}, "study.yml").age_range
+    (18, 99)
+    """
+
+    age_range: tuple = AGE_RANGE
+    birth_year_range: tuple | None = None
+    age_columns: tuple | None = None
+    birth_year_columns: tuple | None = None
+    not_applicable: tuple | None = None
+    junk_values: tuple = tuple(sorted(JUNK_VALUES))
+    min_category_share: float = RARE_SHARE
+    min_category_rows: int = 1000
+    non_negative: bool = True
+
+    KEYS = ("age_range", "birth_year_range", "age_columns", "birth_year_columns", "not_applicable",
+            "junk_values", "min_category_share", "min_category_rows", "non_negative")
+
+    @classmethod
+    def from_mapping(cls, raw, path) -> "QualityRules":
+        """Parse the ``quality:`` block of a study file; each bad value names the key."""
+        if raw is None:
+            return cls()
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: key 'quality' must be a mapping of rules, got {raw!r}.")
+        unknown = sorted(set(raw) - set(cls.KEYS))
+        if unknown:
+            raise ConfigError(f"{path}: key 'quality' has unknown entries {preview(unknown)}; "
+                              f"expected some of {list(cls.KEYS)}.")
+        out = {}
+        for key in ("age_range", "birth_year_range"):
+            if raw.get(key) is not None:
+                out[key] = _range(raw[key], path, f"quality.{key}")
+        for key in ("age_columns", "birth_year_columns", "junk_values", "not_applicable"):
+            if raw.get(key) is not None:
+                value = raw[key] if isinstance(raw[key], list) else [raw[key]]
+                out[key] = tuple(str(v).lower() if key == "junk_values" else v for v in value)
+        if raw.get("min_category_share") is not None:
+            share = raw["min_category_share"]
+            if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share < 1:
+                raise ConfigError(f"{path}: key 'quality.min_category_share' must be a fraction in 0..1, got {share!r}.")
+            out["min_category_share"] = float(share)
+        if raw.get("min_category_rows") is not None:
+            rows = raw["min_category_rows"]
+            if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+                raise ConfigError(f"{path}: key 'quality.min_category_rows' must be a whole number >= 0, got {rows!r}.")
+            out["min_category_rows"] = rows
+        if raw.get("non_negative") is not None:
+            if not isinstance(raw["non_negative"], bool):
+                raise ConfigError(f"{path}: key 'quality.non_negative' must be true or false, got {raw['non_negative']!r}.")
+            out["non_negative"] = raw["non_negative"]
+        return cls(**out)
+
+    def birth_years(self, year: int) -> tuple:
+        """Plausible birth years in a survey of ``year``."""
+        return self.birth_year_range or (year - self.age_range[1], year - self.age_range[0])
+
+    def is_age(self, column: str) -> bool:
+        if self.age_columns is not None:
+            return column in self.age_columns
+        name = column.lower()
+        return name == "age" or name.endswith("_age") or name.endswith(" age")
+
+    def is_birth_year(self, column: str) -> bool:
+        if self.birth_year_columns is not None:
+            return column in self.birth_year_columns
+        name = column.lower()
+        return "birth" in name or name.startswith("year")
+
+
+def _range(value, path, key) -> tuple:
+    ok = (isinstance(value, list) and len(value) == 2
+          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) and value[0] <= value[1])
+    if not ok:
+        raise ConfigError(f"{path}: key {key!r} must be [low, high] numbers with low <= high, got {value!r}.")
+    return (plain(value[0]), plain(value[1]))
+
+
+def study_rules(config) -> QualityRules:
+    """The study's :class:`QualityRules` (defaults for a config without a ``quality`` block)."""
+    return getattr(config, "quality", None) or QualityRules()
 
 
 def _finding(file, column, check, count, action, detail="") -> dict:
@@ -55,12 +202,13 @@ def rating_columns(cols) -> dict[str, tuple[str, tuple[int, int]]]:
     >>> rating_columns(SurveyColumns(nps="q1", csat={"decision": "q2"}))
     {'q1': ('nps', (0, 10)), 'q2': ('csat', (1, 5))}
     """
+    scales = {**SCALES, **{k: tuple(v) for k, v in (getattr(cols, "scales", None) or {}).items()}}
     out = {}
     if cols.nps:
-        out[cols.nps] = ("nps", SCALES["nps"])
+        out[cols.nps] = ("nps", scales["nps"])
     for kind, mapping in (("csat", cols.csat), ("ces", cols.ces), ("touchpoint", cols.touchpoint_ratings)):
         for column in mapping.values():
-            out[column] = (kind, SCALES[kind])
+            out[column] = (kind, scales[kind])
     return out
 
 
@@ -111,7 +259,8 @@ def _check_columns(raw: pd.DataFrame, cols, source) -> None:
               **{c: f"survey.ces.{s}" for s, c in cols.ces.items()},
               **{c: f"survey.touchpoint_ratings.{t}" for t, c in cols.touchpoint_ratings.items()},
               **{c: "survey.persona_features" for c in cols.feature_list},
-              **{c: "survey.free_text" for c in cols.free_text}}
+              **{c: "survey.free_text" for c in cols.free_text},
+              **{c: "survey.weights" for c in [getattr(cols, "weights", None)] if c}}
     missing = [f"{c!r} (study key '{k}')" for c, k in wanted.items() if c not in raw.columns]
     if missing:
         raise DataError(f"{source}: missing column(s) {', '.join(missing[:6])}"
@@ -120,59 +269,110 @@ def _check_columns(raw: pd.DataFrame, cols, source) -> None:
 
 
 # ------------------------------------------------------------------ recoverable rules
-def _recode_ratings(frame: pd.DataFrame, cols, source) -> list[dict]:
-    findings = []
+def _rule(source, columns, name, count, detail) -> dict:
+    # A row for a rule that ran, matched or not: the summary shows what was checked, with its settings.
+    return _finding(source, ", ".join(columns), "rule", count, "applied", f"{name}: {detail}")
+
+
+def _recode_ratings(frame: pd.DataFrame, cols, source, rules=None) -> list[dict]:
+    findings, recoded = [], 0
     na_codes = set(cols.not_applicable or [])
-    for column, (kind, (lo, hi)) in rating_columns(cols).items():
+    ratings = rating_columns(cols)
+    for column, (kind, (lo, hi)) in ratings.items():
         values = frame[column]
         codes = values.isin([c for c in na_codes if not lo <= c <= hi])
         if codes.any():
             findings.append(_finding(source, column, "not applicable", codes.sum(), "recoded to missing",
-                                     f"codes {sorted(na_codes)} mean 'not applicable' on a {lo}..{hi} scale"))
+                                     f"codes {shown(sorted(na_codes))} mean 'not applicable' on a {lo}..{hi} scale"))
         outside = ~codes & values.notna() & ((values < lo) | (values > hi) | (values % 1 != 0))
         if outside.any():
             findings.append(_finding(source, column, "out of range", outside.sum(), "set to missing",
-                                     f"values {preview(sorted(values[outside].unique()))}; scale {lo}..{hi}"))
+                                     f"values {shown(sorted(values[outside].unique()))}; scale {lo}..{hi}"))
+        recoded += int(codes.sum() + outside.sum())
         frame[column] = values.mask(codes | outside).astype("Float64")
+    if ratings:
+        scales = sorted({f"{kind} {lo}..{hi}" for kind, (lo, hi) in ratings.values()})
+        na = f"codes {shown(sorted(na_codes))} mean 'not applicable'" if na_codes else "no not-applicable codes"
+        findings.append(_rule(source, [], "ratings", recoded,
+                              f"scales {', '.join(scales)}; {na}; values off the scale become missing"))
     return findings
 
 
-def _clean_categories(frame: pd.DataFrame, columns: list[str], source) -> list[dict]:
-    findings = []
+def _clean_categories(frame: pd.DataFrame, columns: list[str], source, rules=None) -> list[dict]:
+    rules = rules or QualityRules()
+    findings, total = [], 0
+    junk_list = set(rules.junk_values)
+    applies = rules.min_category_share > 0 and len(frame) >= rules.min_category_rows
     for column in columns:
         text = frame[column].astype("string").str.strip()
         counts = text.value_counts()
-        rare = set(counts[counts < max(2, RARE_SHARE * len(frame))].index) if len(frame) >= 1000 else set()
-        junk = {v for v in counts.index if v.lower() in JUNK_VALUES} | rare
+        rare = set(counts[counts < max(2, rules.min_category_share * len(frame))].index) if applies else set()
+        junk = {v for v in counts.index if v.lower() in junk_list} | rare
         mask = text.isin(junk)
         if mask.any():
             findings.append(_finding(source, column, "junk category", mask.sum(), "set to missing",
-                                     f"values {preview(sorted(junk))}"))
+                                     f"values {shown(sorted(junk))}"))
+        total += int(mask.sum())
         frame[column] = text.mask(mask)
+    if columns:
+        share = (f"categories under {rules.min_category_share:.1%} of rows" if applies else
+                 f"no rare-category rule (needs {rules.min_category_rows} rows and min_category_share > 0)")
+        findings.append(_rule(source, columns, "junk categories", total,
+                              f"values {shown(sorted(junk_list), 4)} and {share} become missing"))
     return findings
 
 
-def _implausible(frame: pd.DataFrame, columns: list[str], source, year: int | None = None) -> list[dict]:
-    findings = []
+def _implausible(frame: pd.DataFrame, columns: list[str], source, year: int | None = None,
+                 rules=None) -> list[dict]:
+    rules = rules or QualityRules()
+    findings, applied = [], {}
     # The survey's own year, so re-running an old quarter cleans its data the same way next year.
     this_year = year or pd.Timestamp.now().year
+    lo_age, hi_age = rules.age_range
+    lo_year, hi_year = rules.birth_years(this_year)
     for column in columns:
         values = pd.to_numeric(frame[column], errors="coerce")
-        name = column.lower()
-        if "birth" in name or name.startswith("year"):
-            bad = (values < 1900) | (values > this_year - AGE_RANGE[0])
-            rule = f"birth year outside 1900..{this_year - AGE_RANGE[0]}"
-        elif name == "age" or name.endswith("_age"):
-            bad = (values < AGE_RANGE[0]) | (values > AGE_RANGE[1])
-            rule = f"age outside {AGE_RANGE[0]}..{AGE_RANGE[1]}"
+        if rules.is_birth_year(column):
+            bad, rule = (values < lo_year) | (values > hi_year), f"birth year outside {lo_year}..{hi_year}"
+        elif rules.is_age(column):
+            bad, rule = (values < lo_age) | (values > hi_age), f"age outside {plain(lo_age)}..{plain(hi_age)}"
+            young = ~bad & (values < YOUNG)
+            if young.any():
+                findings.append(_finding(source, column, "young respondents", young.sum(), "kept",
+                                         f"ages {shown(sorted(values[young].unique()))} are under {YOUNG}; "
+                                         "set quality.age_range to exclude them"))
+        elif rules.non_negative:
+            bad, rule = values < 0, "negative count or amount"
         else:
-            bad = values < 0
-            rule = "negative count or amount"
+            continue
+        applied.setdefault(rule, [[], 0])
+        applied[rule][0].append(column)
+        applied[rule][1] += int(bad.sum())
         if bad.any():
             findings.append(_finding(source, column, "implausible value", bad.sum(), "set to missing",
-                                     f"{rule}: {preview(sorted(values[bad].unique()))}"))
+                                     f"{rule}: {shown(sorted(values[bad].unique()))}"))
             frame[column] = values.mask(bad)
+    findings += [_rule(source, cols, "plausible values", n, f"{rule} becomes missing")
+                 for rule, (cols, n) in applied.items()]
     return findings
+
+
+def _weights(frame: pd.DataFrame, cols, source) -> list[dict]:
+    """Survey weights must be numbers >= 0 with some above 0; blanks are reported, not guessed."""
+    column = getattr(cols, "weights", None)
+    if not column:
+        return []
+    values = frame[column]
+    negative = values < 0
+    if negative.any():
+        rows = [int(i) + 1 for i in values.index[negative.fillna(False)]]
+        raise DataError(f"{source}: column {column!r} (study key 'survey.weights') must hold weights >= 0, "
+                        f"but has {shown(sorted(values[negative].unique()))} in rows {preview(rows)}.")
+    if not (values > 0).any():
+        raise DataError(f"{source}: column {column!r} (study key 'survey.weights') has no weight above 0.")
+    frame[column] = values.astype("float64")
+    return [_rule(source, [column], "weights", int(values.isna().sum()),
+                  f"weights from {plain(values.min())} to {plain(values.max())}; blank weights stay missing")]
 
 
 def _missing(frame: pd.DataFrame, columns: list[str], source) -> list[dict]:
@@ -194,7 +394,7 @@ def clean_survey(raw: pd.DataFrame, config, *, source=None, year: int | None = N
         The file name used in messages and findings.
     year : int, optional
         The year the survey describes (a study passes its quarter's): birth years after
-        ``year - 14`` are implausible. Default the current year.
+        ``year - quality.age_range[0]`` are implausible. Default the current year.
 
     Returns
     -------
@@ -215,16 +415,18 @@ def clean_survey(raw: pd.DataFrame, config, *, source=None, year: int | None = N
     source = source or raw.attrs.get("source", "survey")
     _check_columns(raw, cols, source)
     numeric = list(rating_columns(cols)) + cols.persona_features.get("numeric", []) \
-        + cols.persona_features.get("ordinal", [])
+        + cols.persona_features.get("ordinal", []) + [c for c in [getattr(cols, "weights", None)] if c]
     frame = _check_structure(raw.copy(), cols, list(dict.fromkeys(numeric)), source)
     if cols.customer_id and cols.customer_id in frame:
         frame[cols.customer_id] = frame[cols.customer_id].astype("string")
     findings = [_finding(source, "", "reader", 0, "note", note) for note in raw.attrs.get("reader_notes", [])]
     # Count blanks before the rules run, so a recoded code is reported once, under its own rule.
     findings += _missing(frame, [c for c in list(rating_columns(cols)) + cols.feature_list], source)
-    findings += _recode_ratings(frame, cols, source)
-    findings += _clean_categories(frame, cols.persona_features.get("categorical", []), source)
-    findings += _implausible(frame, cols.persona_features.get("numeric", []), source, year)
+    rules = study_rules(config)
+    findings += _recode_ratings(frame, cols, source, rules)
+    findings += _clean_categories(frame, cols.persona_features.get("categorical", []), source, rules)
+    findings += _implausible(frame, cols.persona_features.get("numeric", []), source, year, rules)
+    findings += _weights(frame, cols, source)
     # pandas deep-copies attrs on every operation, so the frame carries only small keys; the
     # reader's descriptions and the findings stay with the caller (Study keeps both).
     frame.attrs = {"source": str(source), "reader": raw.attrs.get("reader"),
@@ -276,13 +478,15 @@ def quality_summary(study) -> pd.DataFrame:
     >>> import cjm_research as cjm                               # doctest: +SKIP
     >>> cjm.load_study("data/demo/study.yml").quality().head()   # doctest: +SKIP
     """
-    survey = study.survey
-    rows = [f for f in study._issues if f.get("file") == str(study.files["survey"])]
-    rows.append(_finding(study.files["survey"], "", "rows", len(survey), "read",
-                         f"{survey.shape[1]} columns"))
+    rows = []
+    if "survey" in study.files:  # interviews-only and events-only studies have no survey
+        survey = study.survey
+        rows += [f for f in study.issues if f.get("file") == str(study.files["survey"])]
+        rows.append(_finding(study.files["survey"], "", "rows", len(survey), "read",
+                             f"{survey.shape[1]} columns"))
     if "interviews" in study.files:
         interviews = study.interviews
-        rows += [f for f in study._issues if f.get("file") == str(study.files["interviews"])]
+        rows += [f for f in study.issues if f.get("file") == str(study.files["interviews"])]
         rows.append(_finding(study.files["interviews"], "", "rows", len(interviews), "read",
                              f"{interviews['participant'].nunique()} participants"))
     if "events" in study.files:
@@ -303,5 +507,5 @@ def format_summary(table: pd.DataFrame) -> str:
     return shown.to_string(index=False, max_colwidth=70)
 
 
-__all__ = ["clean_survey", "check_interviews", "quality_summary", "format_summary", "rating_columns",
+__all__ = ["QualityRules", "plain", "shown", "study_rules", "clean_survey", "check_interviews", "quality_summary", "format_summary", "rating_columns",
            "event_findings", "SCALES", "JUNK_VALUES"]

@@ -22,6 +22,16 @@ One study file is the single input of a quarterly report::
       free_text: [feedback]
       language: language              # optional column with en / id per respondent
       not_applicable: [0]             # rating codes that mean "not applicable"
+      scales: {touchpoint: [1, 5]}    # rating scales by kind (nps, csat, ces, touchpoint)
+      weights: weight                 # optional survey weights column (numbers >= 0)
+    outcome:                          # optional overall outcome (see study/outcome.py)
+      column: satisfaction
+      kind: labels                    # binary | labels | scale
+      positive: [satisfied]
+      negative: [neutral or dissatisfied]
+      label: Satisfied
+    quality:                          # optional data-quality rules (core/quality.py QualityRules)
+      age_range: [0, 120]
     interviews:
       participant: participant
       customer_id: customer_id
@@ -57,7 +67,9 @@ import pandas as pd
 
 from ..core.errors import ConfigError, preview
 from ..core.framework import BUILTIN, JourneyFramework
+from ..core.quality import SCALES, QualityRules
 from ..core.yamlio import check_keys, read_yaml, require
+from .outcome import Outcome, OutcomeSpec, outcome_values, parse_outcome
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -115,6 +127,18 @@ class SurveyColumns:
     free_text: list[str] = field(default_factory=list)
     language: str | None = None
     not_applicable: list = field(default_factory=lambda: [0])
+    scales: dict[str, list] = field(default_factory=dict)
+    weights: str | None = None
+
+    def scale(self, kind: str) -> tuple:
+        """The (low, high) scale of a rating kind: ``nps``, ``csat``, ``ces`` or ``touchpoint``.
+
+        Examples
+        --------
+        >>> SurveyColumns(scales={"touchpoint": [0, 10]}).scale("touchpoint")
+        (0, 10)
+        """
+        return tuple(self.scales.get(kind, SCALES[kind]))
 
     @property
     def feature_list(self) -> list[str]:
@@ -147,6 +171,8 @@ class StudyConfig:
     min_cell_size: int = 5
     timezone: str = "UTC"
     redact_names: list[str] = field(default_factory=list)
+    outcome: OutcomeSpec | None = None
+    quality: QualityRules = field(default_factory=QualityRules)
 
     @property
     def root(self) -> Path:
@@ -173,6 +199,9 @@ def read_study_config(path: str | Path) -> StudyConfig:
     fw_path = fw_ref if str(fw_ref) in BUILTIN else path.parent / str(fw_ref)
     framework = JourneyFramework.load(fw_path)
     survey = _survey_columns(data.get("survey") or {}, path, framework)
+    quality = QualityRules.from_mapping(data.get("quality"), path)
+    if quality.not_applicable is not None:  # the quality block may hold the not-applicable codes too
+        survey.not_applicable = list(quality.not_applicable)
     quarters = {}
     for q, files in (require(data, "quarters", path, kind=dict)).items():
         qn = _quarter_key(q, path)
@@ -196,7 +225,8 @@ def read_study_config(path: str | Path) -> StudyConfig:
         future_state=path.parent / data["future_state"] if data.get("future_state") else None,
         truth=path.parent / data["truth"] if data.get("truth") else None,
         language=language, min_cell_size=int(data.get("min_cell_size", 5)), timezone=timezone,
-        redact_names=_name_list(data.get("redact_names"), path))
+        redact_names=_name_list(data.get("redact_names"), path),
+        outcome=parse_outcome(data.get("outcome"), path), quality=quality)
 
 
 def _name_list(raw, path: Path) -> list[str]:
@@ -220,6 +250,11 @@ def _survey_columns(raw: dict, path: Path, framework: JourneyFramework) -> Surve
     if unknown:
         raise ConfigError(f"{path}: key 'survey' has unknown entries {preview(unknown)}; expected some of {sorted(known)}.")
     cols = SurveyColumns(**raw)
+    cols.scales = _scales(cols.scales, path)
+    if cols.weights is not None and not isinstance(cols.weights, str):
+        raise ConfigError(f"{path}: key 'survey.weights' must name one survey column, got {cols.weights!r}.")
+    if not isinstance(cols.not_applicable, list):
+        cols.not_applicable = [cols.not_applicable]
     # Stages and touchpoints named in the mappings must exist in the framework.
     framework.check_names(cols.csat, kind="stage", source=f"{path}, key 'survey.csat'")
     framework.check_names(cols.ces, kind="stage", source=f"{path}, key 'survey.ces'")
@@ -230,6 +265,22 @@ def _survey_columns(raw: dict, path: Path, framework: JourneyFramework) -> Surve
         raise ConfigError(f"{path}: key 'survey.persona_features' has {preview(bad_kinds)}; "
                           "expected numeric, ordinal and categorical lists.")
     return cols
+
+
+def _scales(raw, path: Path) -> dict[str, tuple]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: key 'survey.scales' must map rating kinds to [low, high], got {raw!r}.")
+    out = {}
+    for kind, value in raw.items():
+        if kind not in SCALES:
+            raise ConfigError(f"{path}: key 'survey.scales' has unknown kind {kind!r}; expected some of {list(SCALES)}.")
+        ok = (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                                  for v in value) and value[0] < value[1])
+        if not ok:
+            raise ConfigError(f"{path}: key 'survey.scales.{kind}' must be [low, high] whole numbers with "
+                              f"low < high, got {value!r}.")
+        out[kind] = (value[0], value[1])
+    return out
 
 
 class Study:
@@ -282,8 +333,34 @@ class Study:
         raw = read_survey(path, id_columns=[c for c in (self.columns.respondent_id, self.columns.customer_id) if c])
         frame, issues = clean_survey(raw, self.config, source=path, year=quarter_end(self.quarter).year)
         self._issues.extend(issues)
+        if self.config.outcome is not None:  # checked with the survey, so `cjm validate` reports it
+            self._outcome = outcome_values(frame, self.config.outcome, source=path)
+            self._issues.extend(self._outcome.findings)
         self.survey_descriptions = dict(raw.attrs.get("descriptions") or {})  # question texts
         return frame
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The study's overall outcome for this quarter, or None when the study declares none.
+
+        ``outcome.values`` is a float Series aligned with :attr:`survey` (0/1 for binary and
+        labelled outcomes, the rating for a scale); ``outcome.spec`` is its definition.
+        """
+        if self.config.outcome is None:
+            return None
+        self.survey  # reading the survey computes and checks the outcome once
+        return self._outcome
+
+    @property
+    def weights(self):
+        """The survey weights (a float Series aligned with :attr:`survey`), or None without ``survey.weights``."""
+        column = self.columns.weights
+        return None if column is None else self.survey[column]
+
+    @property
+    def sources(self) -> list[str]:
+        """The kinds of data this quarter has: some of ``survey``, ``interviews``, ``events``."""
+        return [k for k in ("survey", "interviews", "events") if k in self.files]
 
     @cached_property
     def interviews(self) -> pd.DataFrame:
@@ -306,6 +383,11 @@ class Study:
         m = {"customer": "customer_id", "timestamp": "timestamp", "event": "event", **self.config.events}
         return read_events(path, customer=m["customer"], timestamp=m["timestamp"], event=m["event"],
                            channel=m.get("channel"), value=m.get("value"), framework=self.framework)
+
+    @property
+    def issues(self) -> list[dict]:
+        """Findings of the files read so far (each a dict; :meth:`quality` reads every file first)."""
+        return list(self._issues)
 
     def quality(self) -> pd.DataFrame:
         """The data-quality summary of this quarter: one row per finding (reads every file)."""
