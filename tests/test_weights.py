@@ -162,3 +162,180 @@ def test_summary_reports_efficiency_and_design_effect():
     s = wt.summarise_weights(w, source="raking", margins=MARGINS)
     assert s["n"] == len(df) and s["n_eff"] == pytest.approx(wt.effective_n(w))
     assert 0 < s["efficiency"] < 1 and s["design_effect"] == pytest.approx(1 / s["efficiency"])
+
+
+# ---------------------------------------------------------------- weighted metrics
+
+from cjm_research.core.errors import ParameterError  # noqa: E402
+from cjm_research.evidence import metrics  # noqa: E402
+
+RESULT = ["estimate", "ci_low", "ci_high", "n", "n_eff", "n_missing"]
+
+
+def _survey(seed=0, n=60):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "persona": rng.choice(["A", "B"], n),
+        "nps": rng.integers(0, 11, n).astype(float),
+        "csat": rng.integers(1, 6, n).astype(float),
+        "ces": rng.integers(1, 8, n).astype(float),
+        "bought": rng.integers(0, 2, n),
+        "w": rng.uniform(0.3, 3.0, n),
+        "equal": 2.5,
+    }).assign(nps=lambda d: d.nps.mask(d.index % 11 == 0))  # some missing answers
+
+
+@pytest.mark.parametrize("fn, column, options", [
+    (metrics.nps, "nps", {}),
+    (metrics.nps, "nps", {"interval": "bootstrap", "n_boot": 300}),
+    (metrics.csat, "csat", {}),
+    (metrics.ces, "ces", {}),
+    (metrics.conversion_rate, "bought", {}),
+    (metrics.repurchase_rate, "bought", {}),
+])
+def test_equal_weights_give_the_unweighted_numbers(fn, column, options):
+    df = _survey()
+    plain = fn(df, column, by="persona", **options)
+    weighted = fn(df, column, by="persona", weights="equal", **options)
+    pd.testing.assert_frame_equal(plain[["persona", *RESULT]], weighted[["persona", *RESULT]])
+    assert (plain["n_eff"] == plain["n"]).all()
+
+
+@pytest.mark.parametrize("metric, column", [("nps", "nps"), ("csat", "csat"), ("ces", "ces"),
+                                            ("conversion_rate", "bought")])
+def test_equal_weights_give_the_unweighted_comparison(metric, column):
+    df = _survey()
+    plain = metrics.compare_groups(df, column, group="persona", metric=metric)
+    weighted = metrics.compare_groups(df, column, group="persona", metric=metric, weights="equal")
+    numbers = ["estimate_a", "estimate_b", "difference", "ci_low", "ci_high", "p_value", "mde",
+               "n_a", "n_b", "n_eff_a", "n_eff_b", "p_adjusted"]
+    pd.testing.assert_frame_equal(plain[numbers], weighted[numbers])
+
+
+# A small weighted sample, computed by hand below with plain numpy.
+X_NPS = np.array([10, 9, 7, 3, 0, 9, 8, 10])
+X_CSAT = np.array([5, 4, 3, 2, 5, 1, 4, 4])
+X_CES = np.array([2.0, 3, 6, 5, 1, 2, 4, 3])
+W = np.array([2.0, 1.0, 1.0, 0.5, 1.5, 1.0, 0.5, 2.5])
+N_EFF = W.sum() ** 2 / (W ** 2).sum()          # 100 / 16
+
+
+def _frame():
+    return pd.DataFrame({"nps": X_NPS, "csat": X_CSAT, "ces": X_CES, "w": W})
+
+
+def test_weighted_nps_and_adjusted_wald_interval_by_hand():
+    p = W[X_NPS >= 9].sum() / W.sum()          # (2 + 1 + 1 + 2.5) / 10
+    d = W[X_NPS <= 6].sum() / W.sum()          # (0.5 + 1.5) / 10
+    n_adj = N_EFF + 3
+    pa, da = (p * N_EFF + 0.75) / n_adj, (d * N_EFF + 0.75) / n_adj
+    se = math.sqrt((pa + da - (pa - da) ** 2) / n_adj)
+    out = metrics.nps(_frame(), "nps", weights="w")
+    assert out["estimate"].item() == pytest.approx(100 * (0.65 - 0.2))
+    assert out["ci_low"].item() == pytest.approx(100 * (pa - da - Z95 * se))
+    assert out["ci_high"].item() == pytest.approx(100 * (pa - da + Z95 * se))
+    assert out["n"].item() == 8 and out["n_eff"].item() == pytest.approx(100 / 16)
+    assert f"n=8, weighted (n_eff={100 / 16:.1f})" in out["definition"].item()
+
+
+def test_weighted_csat_and_wilson_interval_by_hand():
+    p = W[X_CSAT >= 4].sum() / W.sum()         # (2 + 1 + 1.5 + 0.5 + 2.5) / 10 = 0.75
+    n, z = N_EFF, Z95
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    out = metrics.csat(_frame(), "csat", weights="w")
+    assert out["estimate"].item() == pytest.approx(75.0)
+    assert out["ci_low"].item() == pytest.approx(100 * (centre - half))
+    assert out["ci_high"].item() == pytest.approx(100 * (centre + half))
+
+
+def test_weighted_ces_and_t_interval_by_hand():
+    mean = (W * X_CES).sum() / W.sum()
+    var = (W * (X_CES - mean) ** 2).sum() / W.sum() * N_EFF / (N_EFF - 1)
+    half = stats.t.ppf(0.975, N_EFF - 1) * math.sqrt(var / N_EFF)
+    out = metrics.ces(_frame(), "ces", weights="w")
+    assert out["estimate"].item() == pytest.approx(mean)
+    assert out["ci_low"].item() == pytest.approx(mean - half)
+    assert out["ci_high"].item() == pytest.approx(mean + half)
+
+
+def test_weighted_ces_comparison_is_welch_at_n_eff_by_hand():
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(1, 8, 30).astype(float), rng.integers(2, 8, 25).astype(float)
+    wa, wb = rng.uniform(0.5, 2, 30), rng.uniform(0.5, 2, 25)
+
+    def piece(x, w):
+        n_eff = w.sum() ** 2 / (w ** 2).sum()
+        m = (w * x).sum() / w.sum()
+        v = (w * (x - m) ** 2).sum() / w.sum() * n_eff / (n_eff - 1)
+        return m, v / n_eff, n_eff
+
+    (ma, va, na), (mb, vb, nb) = piece(a, wa), piece(b, wb)
+    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+    t = (mb - ma) / math.sqrt(va + vb)
+    out = metrics.compare(a, b, metric="ces", weights=(wa, wb)).iloc[0]
+    assert out["difference"] == pytest.approx(mb - ma)
+    assert out["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df))
+    assert out["ci_high"] - out["difference"] == pytest.approx(
+        stats.t.ppf(0.975, df) * math.sqrt(va + vb))
+    assert (out["n_eff_a"], out["n_eff_b"]) == (pytest.approx(na), pytest.approx(nb))
+
+
+def test_weighted_nps_comparison_uses_n_eff_by_hand():
+    a, b = X_NPS, np.array([10, 10, 9, 8, 6, 9, 10, 2])
+    wb = np.array([1.0, 2.0, 1.0, 1.0, 0.5, 1.5, 1.0, 2.0])
+
+    def part(x, w):
+        n_eff = w.sum() ** 2 / (w ** 2).sum()
+        p, d = w[x >= 9].sum() / w.sum(), w[x <= 6].sum() / w.sum()
+        n_adj = n_eff + 3
+        pa, da = (p * n_eff + 0.75) / n_adj, (d * n_eff + 0.75) / n_adj
+        return pa - da, (pa + da - (pa - da) ** 2) / n_adj
+
+    (sa, va), (sb, vb) = part(a, W), part(b, wb)
+    se = math.sqrt(va + vb)
+    out = metrics.compare(a, b, metric="nps", weights=(W, wb)).iloc[0]
+    assert out["ci_low"] == pytest.approx(100 * (sb - sa - Z95 * se))
+    assert out["p_value"] == pytest.approx(2 * stats.norm.sf(abs((sb - sa) / se)))
+
+
+def test_integer_weights_give_the_estimate_of_duplicated_rows():
+    df = _frame().assign(w=[2, 1, 1, 3, 1, 1, 2, 2])
+    doubled = df.loc[df.index.repeat(df.w)]
+    for fn, column in [(metrics.nps, "nps"), (metrics.csat, "csat"), (metrics.ces, "ces")]:
+        assert fn(df, column, weights="w")["estimate"].item() == pytest.approx(
+            fn(doubled, column)["estimate"].item())
+
+
+def test_weights_change_the_numbers_when_they_are_unequal():
+    df = _survey()
+    plain, weighted = metrics.nps(df, "nps"), metrics.nps(df, "nps", weights="w")
+    assert weighted["estimate"].item() != pytest.approx(plain["estimate"].item())
+    assert weighted["n"].item() == plain["n"].item() and weighted["n_eff"].item() < plain["n"].item()
+
+
+def test_metric_with_bad_weights_names_the_column_and_rows():
+    df = _frame().assign(w=[1, 1, -1, 1, 1, None, 1, 1])
+    for fn, column in [(metrics.nps, "nps"), (metrics.csat, "csat"), (metrics.ces, "ces")]:
+        with pytest.raises(DataError, match=r"weights column 'w'.*missing in rows \[5\].*"
+                                            r"negative \(-1.0\) in rows \[2\]"):
+            fn(df, column, weights="w")
+    with pytest.raises(DataError, match="weights column 'weight' not found"):
+        metrics.csat(df, "csat", weights="weight")
+    with pytest.raises(DataError, match="weights column 'w'"):
+        metrics.compare_groups(df.assign(g=[0, 1] * 4), "csat", group="g", metric="csat",
+                               weights="w")
+
+
+def test_weights_need_a_frame_and_a_pair_for_compare():
+    with pytest.raises(ParameterError, match="must be a DataFrame"):
+        metrics.nps(pd.Series([9, 10]), weights="w")
+    with pytest.raises(ParameterError, match="pair"):
+        metrics.compare([1, 2, 3], [2, 3, 4], metric="ces", weights=[1, 1, 1])
+
+
+def test_a_group_whose_weights_are_all_zero_is_reported_not_estimated():
+    df = _frame().assign(g=["a"] * 4 + ["b"] * 4, w=[0, 0, 0, 0, 1, 2, 1, 1])
+    out = metrics.csat(df, "csat", by="g", weights="w")
+    assert np.isnan(out.loc[0, "estimate"]) and out.loc[0, "n"] == 4 and out.loc[0, "n_eff"] == 0
+    assert out.loc[1, "estimate"] == pytest.approx(100 * 3 / 5)
