@@ -217,3 +217,34 @@ def test_load_event_frame_is_exported_lazily():
     raw = pd.DataFrame({"c": ["1"], "t": ["2024-01-01T00:00:00Z"], "e": ["purchase"]})
     frame = io.load_event_frame(raw, customer="c", timestamp="t", event="e")
     assert frame["customer"].tolist() == ["1"] and str(frame["timestamp"].dt.tz) == "UTC"
+
+
+def test_thousands_separators_in_a_tsv_are_not_decimal_commas(tmp_path):
+    # A TSV export of amounts: "1,250" is one thousand two hundred and fifty, not 1.25
+    text = "id\tspend\tincome\n1\t1,250\t58,138\n2\t980\t46,344\n3\t12,500\t71,613\n4\t3,400\t1,026,000\n"
+    df = cjm.read_survey(write(tmp_path, "amounts.tsv", text))
+    assert df["spend"].tolist() == [1250, 980, 12500, 3400]
+    assert df["income"].tolist() == [58138, 46344, 71613, 1026000]
+    assert any("thousands separators" in n and "'spend'" in n for n in df.attrs["reader_notes"])
+
+
+def test_comma_groups_with_a_dot_decimal_are_thousands(tmp_path):
+    text = "id;amount\n1;1,250.50\n2;980.25\n3;2,000.00\n"
+    df = cjm.read_survey(write(tmp_path, "dots.csv", text))
+    assert df["amount"].tolist() == [1250.5, 980.25, 2000.0]
+
+
+def test_decimal_commas_stay_decimal_when_the_values_say_so(tmp_path):
+    # "2,5" has one digit after the comma: a decimal comma; so is "1,250" in the same column
+    text = "id\tscore\n1\t2,5\n2\t1,250\n3\t3,75\n"
+    df = cjm.read_survey(write(tmp_path, "scores.tsv", text))
+    assert df["score"].tolist() == [2.5, 1.25, 3.75]
+    # values below 1 written "0,873" are decimal too (a thousands group never starts a number with 0)
+    df = cjm.read_survey(write(tmp_path, "w.tsv", "id\tw\n1\t0,873\n2\t1,125\n"))
+    assert df["w"].tolist() == [0.873, 1.125]
+
+
+def test_quoted_thousands_in_a_comma_csv_become_numbers(tmp_path):
+    text = 'id,income\n1,"58,138"\n2,"1,250"\n3,"980"\n'
+    df = cjm.read_survey(write(tmp_path, "quoted.csv", text))
+    assert df["income"].tolist() == [58138, 1250, 980]

@@ -335,8 +335,39 @@ def _integers(values, name, notes) -> pd.Series | None:
     return pd.to_numeric(values).astype("Int64")  # exact: every value is within 2**53
 
 
+GROUPED = r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"   # 1,250 or 1,026,000.50
+PLAIN = r"[+-]?\d+(?:\.\d+)?"
+UNGROUPED = r"[+-]?\d{4,}(?:\.\d+)?"                # 4+ digits written without a separator
+
+
+def thousands_separated(values: pd.Series) -> bool:
+    """True when the commas of a column are thousands separators, not decimal commas.
+
+    The column's values decide: every value with a comma is written in groups of three
+    (``1,250``, ``12,500``, ``1,026,000.50``; never ``0,873``) and no value of four or more digits
+    is written without one. ``2,5`` or ``3,75`` anywhere in the column means decimal commas.
+
+    Examples
+    --------
+    >>> thousands_separated(pd.Series(["1,250", "980", "12,500"]))
+    True
+    >>> thousands_separated(pd.Series(["1,250", "2,5"])), thousands_separated(pd.Series(["1,250", "4500"]))
+    (False, False)
+    """
+    commas = values.str.contains(",", regex=False)
+    others = values[~commas]
+    return bool(commas.any() and values[commas].str.fullmatch(GROUPED).all()
+                and others.str.fullmatch(PLAIN).all() and not others.str.fullmatch(UNGROUPED).any())
+
+
 def _numbers(values, *, name, decimal_comma, notes, **_) -> pd.Series | None:
-    if decimal_comma and values.str.fullmatch(r"[+-]?\d+(?:,\d+)?").all() and values.str.contains(",").any():
+    # Thousands first: in a TSV or semicolon file "1,250" would otherwise read as 1.25.
+    if thousands_separated(values):
+        notes.append(f"read commas in {name!r} as thousands separators (1,250 is 1250)")
+        values = values.str.replace(",", "", regex=False)
+        if values.str.fullmatch(INTEGER).all():
+            return _integers(values, name, notes)
+    elif decimal_comma and values.str.fullmatch(r"[+-]?\d+(?:,\d+)?").all() and values.str.contains(",").any():
         notes.append(f"read decimal commas in {name!r}")
         values = values.str.replace(",", ".")
     numbers = pd.to_numeric(values, errors="coerce")
