@@ -339,3 +339,74 @@ def test_a_group_whose_weights_are_all_zero_is_reported_not_estimated():
     out = metrics.csat(df, "csat", by="g", weights="w")
     assert np.isnan(out.loc[0, "estimate"]) and out.loc[0, "n"] == 4 and out.loc[0, "n_eff"] == 0
     assert out.loc[1, "estimate"] == pytest.approx(100 * 3 / 5)
+
+
+# ---------------------------------------------------------------- the study's weights
+
+import shutil  # noqa: E402
+
+import yaml  # noqa: E402
+
+from cjm_research.study.load import load_study  # noqa: E402
+
+OMNI = "cjm_research/datasets/fixture_studies/omnichannel"
+RAKE_TO = {"region": {"Java": 0.5, "Sumatra": 0.2, "Kalimantan": 0.15, "Sulawesi": 0.15},
+           "member_tier": {"basic": 70, "silver": 20, "gold": 10}}
+
+
+def _raked_study(tmp_path, change):
+    root = tmp_path / "omni"
+    shutil.copytree(OMNI, root)
+    config = yaml.safe_load((root / "study.yml").read_text())
+    change(config)
+    (root / "study.yml").write_text(yaml.safe_dump(config))
+    return root / "study.yml"
+
+
+def test_study_rakes_to_its_declared_margins(tmp_path):
+    def change(config):
+        del config["survey"]["weights"]
+        config["weighting"] = {"rake_to": RAKE_TO}
+    study = load_study(_raked_study(tmp_path, change), quarter="2026Q1")
+    assert study.weight_column == "raked_weight"  # the survey already has a 'weight' column
+    summary = study.weighting()
+    assert summary["source"] == "raking" and summary["n"] == len(study.survey)
+    assert 0 < summary["efficiency"] < 1
+    table = summary["margins_table"]
+    assert table["difference"].abs().max() < 1e-6 and set(table["variable"]) == set(RAKE_TO)
+    by_hand = study.weights.groupby(study.survey["region"].astype(str)).sum() / study.weights.sum()
+    assert by_hand["Java"] == pytest.approx(0.5)
+    # The weighted metric of the study is the metric at those weights.
+    out = metrics.nps(study.survey, "nps", weights=study.weight_column)
+    assert out["n_eff"].item() == pytest.approx(summary["n_eff"], rel=0.05)
+
+
+def test_study_with_a_weight_column_reports_its_efficiency():
+    study = load_study(f"{OMNI}/study.yml", quarter="2026Q1")
+    summary = study.weighting()
+    w = study.survey["weight"].to_numpy()
+    assert summary["source"] == "weight" and summary["margins_table"] is None
+    assert summary["n_eff"] == pytest.approx(w.sum() ** 2 / (w ** 2).sum())
+
+
+def test_unweighted_study_has_no_weighting(demo_study_path):
+    study = load_study(demo_study_path)
+    assert study.weight_column is None and study.weighting() is None
+
+
+@pytest.mark.parametrize("weighting, expected", [
+    ({"rake_to": {"region": {"Java": 0.5, "Sumatra": 0.4}}}, "sum to 0.9"),
+    ({"margins": {}}, "one entry 'rake_to'"),
+])
+def test_bad_weighting_keys_are_config_errors(tmp_path, weighting, expected):
+    def change(config):
+        del config["survey"]["weights"]
+        config["weighting"] = weighting
+    with pytest.raises(ConfigError, match=expected):
+        load_study(_raked_study(tmp_path, change))
+
+
+def test_weights_column_and_raking_together_is_a_config_error(tmp_path):
+    path = _raked_study(tmp_path, lambda c: c.update(weighting={"rake_to": RAKE_TO}))
+    with pytest.raises(ConfigError, match="not both"):
+        load_study(path)

@@ -24,6 +24,10 @@ One study file is the single input of a quarterly report::
       not_applicable: [0]             # rating codes that mean "not applicable"
       scales: {touchpoint: [1, 5]}    # rating scales by kind (nps, csat, ces, touchpoint)
       weights: weight                 # optional survey weights column (numbers >= 0)
+    weighting:                        # optional: rake respondents to population margins instead
+      rake_to:                        # (evidence/weights.py; shares sum to 1 or to 100)
+        channel: {app: 0.5, web: 0.3, store: 0.2}
+        age_band: {18-34: 0.4, 35-54: 0.4, 55+: 0.2}
     outcome:                          # optional overall outcome (see study/outcome.py)
       column: satisfaction
       kind: labels                    # binary | labels | scale
@@ -173,6 +177,7 @@ class StudyConfig:
     redact_names: list[str] = field(default_factory=list)
     outcome: OutcomeSpec | None = None
     quality: QualityRules = field(default_factory=QualityRules)
+    rake_to: dict[str, dict[str, float]] | None = None  # population margins (key 'weighting')
 
     @property
     def root(self) -> Path:
@@ -226,7 +231,23 @@ def read_study_config(path: str | Path) -> StudyConfig:
         truth=path.parent / data["truth"] if data.get("truth") else None,
         language=language, min_cell_size=int(data.get("min_cell_size", 5)), timezone=timezone,
         redact_names=_name_list(data.get("redact_names"), path),
-        outcome=parse_outcome(data.get("outcome"), path), quality=quality)
+        outcome=parse_outcome(data.get("outcome"), path), quality=quality,
+        rake_to=_rake_to(data.get("weighting"), survey, path))
+
+
+def _rake_to(raw, survey: SurveyColumns, path: Path) -> dict | None:
+    """The population margins of key 'weighting.rake_to', checked (see evidence/weights.py)."""
+    from ..evidence.weights import check_margins
+
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"rake_to"}:
+        raise ConfigError(f"{path}: key 'weighting' must hold one entry 'rake_to' (variable -> "
+                          f"level -> population share), got {raw!r}.")
+    if survey.weights is not None:
+        raise ConfigError(f"{path}: declare either 'survey.weights' (a column of ready-made "
+                          "weights) or 'weighting.rake_to' (margins to rake to), not both.")
+    return check_margins(raw["rake_to"], source=str(path))
 
 
 def _name_list(raw, path: Path) -> list[str]:
@@ -337,6 +358,11 @@ class Study:
             self._outcome = outcome_values(frame, self.config.outcome, source=path)
             self._issues.extend(self._outcome.findings)
         self.survey_descriptions = dict(raw.attrs.get("descriptions") or {})  # question texts
+        if self.config.rake_to is not None:  # raked once per quarter, kept as a survey column
+            from ..evidence.weights import rake
+
+            self._raked_column = "raked_weight" if "weight" in frame.columns else "weight"
+            frame[self._raked_column] = rake(frame, self.config.rake_to, source=str(path))
         return frame
 
     @property
@@ -354,8 +380,37 @@ class Study:
     @property
     def weights(self):
         """The survey weights (a float Series aligned with :attr:`survey`), or None without ``survey.weights``."""
-        column = self.columns.weights
+        column = self.weight_column
         return None if column is None else self.survey[column]
+
+    @property
+    def weight_column(self) -> str | None:
+        """The :attr:`survey` column every metric weights by (``weights=``), or None unweighted.
+
+        The declared ``survey.weights`` column, or ``weight`` (``raked_weight`` when the survey
+        already has a ``weight`` column) holding the weights raked to ``weighting.rake_to``.
+        """
+        if self.config.rake_to is None:
+            return self.columns.weights
+        self.survey  # raking happens when the survey is read
+        return self._raked_column
+
+    def weighting(self) -> dict | None:
+        """What the weights are and what they cost: source, margins, n, n_eff, efficiency, design
+        effect, and (when raked) the target, unweighted and weighted share of every margin level.
+        None for an unweighted study."""
+        from ..evidence.weights import check_weights, margin_table, summarise_weights
+
+        column = self.weight_column
+        if column is None:
+            return None
+        w = check_weights(self.survey, column)
+        raked = self.config.rake_to is not None
+        summary = summarise_weights(w, source="raking" if raked else column,
+                                    margins=self.config.rake_to)
+        summary["margins_table"] = (margin_table(self.survey, w, self.config.rake_to) if raked
+                                    else None)
+        return summary
 
     @property
     def sources(self) -> list[str]:
