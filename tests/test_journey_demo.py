@@ -157,6 +157,6 @@ def test_sentiment_emotion_and_fix_first_opportunities(jm, q1):
     emo = jm.table(persona=persona, stage="decision", lane="emotion")
     assert emo.query("item == 'sentiment'")["value"].iloc[0] == pytest.approx(expected)
     opps = jm.table(lane="opportunities")
-    ipa = opps[opps["source"] == "importance-performance: fix first"]
+    ipa = opps[opps["source"] == "key drivers: fix first"]
     assert len(ipa) and ipa["item"].str.startswith("Improve: ").all()
     assert (ipa["ci_low"] <= ipa["value"]).all() and (ipa["value"] <= ipa["ci_high"]).all()

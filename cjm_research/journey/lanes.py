@@ -1,24 +1,43 @@
 """The lanes of a current-state journey map, each built from the evidence of one study quarter.
 
 :class:`Evidence` gathers what every lane needs once (the survey with a persona per respondent, the
-coded interviews with their persona and sentiment, the event log joined to personas); each lane
-builder turns it into tidy rows ``persona, stage, lane, item, value, n, ci_low, ci_high`` (plus
-``source``, ``detail``, ``quote``, ``rank``). The statistics come from the evidence modules
-(:mod:`cjm_research.evidence.metrics`, :mod:`cjm_research.evidence.text`, :mod:`cjm_research.evidence.drivers`,
-:mod:`cjm_research.events.log`); this module only decides what goes in which lane.
+coded interviews with their persona and sentiment, the event log joined to personas, the study's
+overall outcome); each lane builder turns it into tidy rows ``persona, stage, lane, item, value, n,
+ci_low, ci_high`` (plus ``source``, ``detail``, ``quote``, ``rank``, ``masked``). The statistics
+come from the evidence modules (:mod:`cjm_research.evidence.intervals`,
+:mod:`cjm_research.evidence.metrics`, :mod:`cjm_research.evidence.text`,
+:mod:`cjm_research.evidence.drivers`, :mod:`cjm_research.events.log`); this module only decides
+what goes in which lane.
+
+Every builder works on any study shape: a study without a survey, interviews or events, without
+NPS, CSAT or CES, with any stage and event names. A builder whose evidence the study does not have
+returns no rows, and :func:`measured` says in words what the study cannot measure.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..evidence import intervals, metrics
 from ..core.errors import DataError, preview
+from ..evidence import intervals, metrics
 
 ALL = "all"  # the persona of a map built without personas
+JOURNEY = "(journey)"  # the stage of journey-level numbers (NPS, the outcome, persona shares)
+ROW_COLUMNS = ["persona", "stage", "lane", "item", "value", "n", "ci_low", "ci_high", "source",
+               "detail", "quote", "rank", "masked"]
+# Values of a text outcome read as the good end when the study does not say which one is.
+POSITIVE = re.compile(r"^\s*(satisfied|very satisfied|yes|y|true|promoter|positive|good|likely|"
+                      r"would return|return|recommend|puas|ya)\s*$", re.IGNORECASE)
+
+
+def frame_of(parts, columns=ROW_COLUMNS) -> pd.DataFrame:
+    """Concatenate lane parts; no parts (evidence the study lacks) give an empty lane, not an error."""
+    parts = [p for p in parts if p is not None and len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
 # ------------------------------------------------------------------------- personas
@@ -29,8 +48,8 @@ def persona_assignment(survey: pd.DataFrame, personas, *, id_column: str, source
     A fitted model assigns with ``predict`` and names personas with ``names_``, so the same model
     labels every quarter consistently.
     """
-    ids = survey[id_column].astype(str)
-    if personas is None:
+    ids = survey[id_column].astype(str) if id_column in survey.columns else pd.Series([], dtype=str)
+    if personas is None or not len(survey):
         return pd.Series(ALL, index=pd.Index(ids, name=id_column), name="persona", dtype="string")
     if hasattr(personas, "predict") and hasattr(personas, "names_"):
         names = np.asarray(personas.names_, dtype=object)[personas.predict(survey, source=source)]
@@ -52,6 +71,91 @@ def persona_assignment(survey: pd.DataFrame, personas, *, id_column: str, source
     return out.set_axis(pd.Index(ids, name=id_column)).rename("persona")
 
 
+# ------------------------------------------------------------------------- the outcome
+
+@dataclass(frozen=True)
+class Outcome:
+    """The study's overall outcome as numbers per survey row (binary 0/1 or a scale).
+
+    ``name`` is what captions call it; ``definition`` how the values were made.
+    """
+
+    name: str
+    kind: str
+    values: pd.Series
+    definition: str
+    column: str | None = None
+
+
+def resolve_outcome(study, survey: pd.DataFrame, outcome=None) -> Outcome | None:
+    """The outcome key drivers explain: ``outcome`` (a survey column), the study's ``outcome``,
+    else the NPS item, else overall CSAT (the mean of the stage satisfaction items), else None.
+
+    A text outcome with two values is binary; its good value is the study's ``positive`` value or
+    one that reads as positive ("satisfied", "yes", ...), else a :class:`DataError` asks for it.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"sat": ["satisfied", "neutral or dissatisfied", "satisfied"]})
+    >>> resolve_outcome(None, s, "sat").values.tolist()
+    [1.0, 0.0, 1.0]
+    """
+    column, positive = _declared_outcome(study) if outcome is None else (outcome, None)
+    if column is not None:
+        if column not in survey.columns:
+            raise DataError(f"The outcome column {column!r} is not in the survey; the survey has "
+                            f"{preview(survey.columns, limit=12)}.")
+        return _outcome_from_column(survey[column], column, positive)
+    cols = getattr(study, "columns", None)
+    if cols is not None and cols.nps and cols.nps in survey.columns:
+        return Outcome("NPS answer (0..10)", "scale", pd.to_numeric(survey[cols.nps], errors="coerce"),
+                       f"likelihood to recommend, column {cols.nps!r} (0..10)", cols.nps)
+    csat = [c for c in (cols.csat.values() if cols is not None else []) if c in survey.columns]
+    if csat:
+        values = survey[csat].apply(pd.to_numeric, errors="coerce").mean(axis=1)
+        return Outcome("overall CSAT", "scale", values,
+                       f"mean of the stage satisfaction items {preview(csat)} (1..5)")
+    return None
+
+
+def _declared_outcome(study):
+    """(column, positive value) of the study's ``outcome`` key, in whichever form it is given."""
+    declared = None
+    for owner in (study, getattr(study, "config", None), getattr(study, "columns", None)):
+        declared = getattr(owner, "outcome", None) if owner is not None else None
+        if declared is not None:
+            break
+    if declared is None or isinstance(declared, Outcome):
+        return None, None
+    if isinstance(declared, str):
+        return declared, None
+    if isinstance(declared, dict):
+        return declared.get("column"), declared.get("positive")
+    return getattr(declared, "column", None), getattr(declared, "positive", None)
+
+
+def _outcome_from_column(raw: pd.Series, column: str, positive=None) -> Outcome:
+    numeric = pd.to_numeric(raw, errors="coerce")
+    if numeric.notna().sum() == raw.notna().sum() and raw.notna().any():
+        levels = sorted(numeric.dropna().unique())
+        if len(levels) == 2 and positive is None:
+            return Outcome(f"{column} (share {levels[1]:g})", "binary", (numeric == levels[1]).astype(float)
+                           .where(numeric.notna()), f"column {column!r}: {levels[1]:g} = 1, {levels[0]:g} = 0", column)
+        if positive is not None:
+            return Outcome(f"{column} = {positive}", "binary", (numeric == float(positive)).astype(float)
+                           .where(numeric.notna()), f"column {column!r}: {positive} = 1, other values = 0", column)
+        return Outcome(column, "scale", numeric, f"column {column!r} (mean, {levels[0]:g}..{levels[-1]:g})", column)
+    text = raw.astype("string").str.strip()
+    levels = sorted(text.dropna().unique())
+    good = [positive] if positive is not None else [v for v in levels if POSITIVE.match(v)]
+    if len(good) != 1:
+        raise DataError(f"The outcome column {column!r} holds the text values {preview(levels)}; say which one "
+                        f"is the good outcome with the study's `outcome: {{column: {column}, positive: ...}}`.")
+    return Outcome(f"{column} = {good[0]}", "binary", (text == good[0]).astype(float).where(text.notna()),
+                   f"column {column!r}: share {good[0]!r} (other values: {preview([v for v in levels if v != good[0]])})",
+                   column)
+
+
 # ------------------------------------------------------------------------- evidence
 
 @dataclass
@@ -69,21 +173,28 @@ class Evidence:
     repurchase: object = ("purchase", "repeat_purchase")
     min_cell_size: int = 5
     n_boot: int = 200
+    confidence: float = 0.95
+    outcome: Outcome | None = None
     definitions: dict = field(default_factory=dict)
     pain_evidence: pd.DataFrame | None = None
+    drivers: pd.DataFrame | None = None
     _scored: pd.DataFrame | None = None
+    _cache: dict = field(default_factory=dict)
 
     @classmethod
-    def collect(cls, study, personas=None, *, need=("survey", "interviews", "events"), **options) -> "Evidence":
+    def collect(cls, study, personas=None, *, need=("survey", "interviews", "events"), outcome=None,
+                **options) -> "Evidence":
         """Read the quarter's frames and attach a persona to respondents, excerpts and events."""
         cols = study.columns
-        survey = study.survey
+        survey = study.survey if "survey" in study.files else pd.DataFrame(columns=[cols.respondent_id])
         assignment = persona_assignment(survey, personas, id_column=cols.respondent_id,
                                         source=str(study.files.get("survey", "survey")))
         survey = survey.assign(persona=assignment.to_numpy())
-        interviews = _with_persona(study.interviews, survey, cols) if "interviews" in need else None
-        events = _events_with_personas(study, survey, cols) if "events" in need else None
-        return cls(study, assignment, survey, interviews, events, **options)
+        one = personas is None or not len(survey)  # everyone is the one persona "all"
+        interviews = _with_persona(study.interviews, survey, cols, one) if "interviews" in need else None
+        events = _events_with_personas(study, survey, cols, one) if "events" in need else None
+        found = resolve_outcome(study, survey, outcome) if len(survey) else None
+        return cls(study, assignment, survey, interviews, events, outcome=found, **options)
 
     @property
     def framework(self):
@@ -95,10 +206,15 @@ class Evidence:
 
     @property
     def personas(self) -> list[str]:
-        return list(dict.fromkeys(self.assignment.dropna()))
+        names = list(dict.fromkeys(self.assignment.dropna()))
+        return names or [ALL]
 
     def frontstage(self, stage: str):
         return self.framework.touchpoints_in(stage, visibility="frontstage")
+
+    def ratings(self) -> dict[str, str]:
+        """Touchpoint id -> survey column, for the rating items the survey has."""
+        return {tp: col for tp, col in self.columns.touchpoint_ratings.items() if col in self.survey.columns}
 
     def customer_excerpts(self) -> pd.DataFrame:
         """Excerpts of customers (linked to a customer id); staff interviews are internal."""
@@ -118,15 +234,30 @@ class Evidence:
     def scored_excerpts(self) -> pd.DataFrame:
         """Customer excerpts with ``sentiment_score`` (-1..1) and ``sentiment_source``.
 
-        The score is :func:`cjm_research.evidence.text.sentiment_model` of the excerpt text; when the text module
-        offers no sentiment the researcher's coded ``emotion_score`` is used instead, and
-        ``sentiment_source`` says which.
+        The score is :func:`cjm_research.evidence.text.sentiment` of the excerpt text; when the
+        text module offers no sentiment the researcher's coded ``emotion_score`` is used instead,
+        and ``sentiment_source`` says which.
         """
         if self._scored is None:
             ex = self.customer_excerpts().copy()
             scores, labels, source = _sentiment_scores(ex)
             self._scored = ex.assign(sentiment_score=scores, sentiment_label=labels, sentiment_source=source)
         return self._scored
+
+    def stage_customers(self) -> pd.DataFrame:
+        """Customers with at least one event at each stage, per persona (``persona, stage, customers``)."""
+        if "stage_customers" not in self._cache:
+            parts = [_known(self.events.funnel([stage], on="stage", by="persona")).assign(stage=stage)
+                     for stage in self.framework.stages]
+            self._cache["stage_customers"] = frame_of(parts, ["persona", "stage", "customers"])[
+                ["persona", "stage", "customers"]]
+        return self._cache["stage_customers"]
+
+    def touchpoint_customers(self) -> pd.DataFrame:
+        """Customers with an event at each touchpoint, per persona (``persona, stage, touchpoint, customers``)."""
+        if "touchpoint_customers" not in self._cache:
+            self._cache["touchpoint_customers"] = _known(self.events.touchpoint_counts(by="persona"))
+        return self._cache["touchpoint_customers"]
 
 
 def _sentiment_scores(ex: pd.DataFrame) -> tuple[pd.Series, pd.Series, str]:
@@ -149,19 +280,27 @@ def _customer_personas(survey: pd.DataFrame, cols) -> pd.Series:
     return pairs.drop_duplicates(cols.customer_id).set_index(cols.customer_id)["persona"]
 
 
-def _with_persona(interviews: pd.DataFrame, survey: pd.DataFrame, cols) -> pd.DataFrame:
+def _with_persona(interviews: pd.DataFrame, survey: pd.DataFrame, cols, one: bool) -> pd.DataFrame:
     frame = interviews.copy()
-    if survey["persona"].nunique() == 1 and survey["persona"].iloc[0] == ALL:
+    if one:
         return frame.assign(persona=ALL)
     by_customer = _customer_personas(survey, cols)
     return frame.assign(persona=frame["customer_id"].astype("string").map(by_customer))
 
 
-def _events_with_personas(study, survey: pd.DataFrame, cols):
+def _events_with_personas(study, survey: pd.DataFrame, cols, one: bool):
     if "events" not in study.files:
         return None
+    log = study.events
+    if one:  # without personas every customer of the log belongs to the one persona
+        return log.with_personas(pd.Series(ALL, index=log.customers.astype(str)))
     # Only surveyed customers have a persona; other customers' events are left out of the lanes.
-    return study.events.with_personas(_customer_personas(survey, cols))
+    return log.with_personas(_customer_personas(survey, cols))
+
+
+def _known(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of an event query with a persona (customers outside the survey have none)."""
+    return frame[frame["persona"].notna()] if "persona" in frame.columns else frame
 
 
 # ------------------------------------------------------------------------- helpers
@@ -174,119 +313,189 @@ def _metric_rows(result: pd.DataFrame, *, stage: str, lane: str, item: str, sour
 
 
 def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float, int]:
-    """Mean with a t interval (for the -1..1 emotion scores), as ``(mean, low, high, n)``.
+    """Mean with a t interval (for the -1..1 emotion scores), from :func:`intervals.t_interval`.
 
-    The interval is :func:`cjm_research.evidence.intervals.t_interval`; with fewer than two
-    values, or no spread, the bounds equal the mean.
+    Fewer than two values, or values that do not vary, give a zero-width interval at the mean:
+    such a cell has no spread to estimate, and it is masked when it is small.
     """
     x = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
     mean, low, high, n = intervals.t_interval(x, confidence=confidence)
-    if n and (n < 2 or x.std(ddof=1) == 0):
+    if n and (n < 2 or np.isnan(low)):
         return mean, mean, mean, n
     return mean, low, high, n
+
+
+def _level(ev) -> str:
+    return intervals.level_label(ev.confidence)
 
 
 # ------------------------------------------------------------------------- frontstage lanes
 
 def touchpoints(ev: Evidence) -> pd.DataFrame:
-    """Usage (share of respondents who used it) and rating (top-2-box %) of each frontstage touchpoint.
+    """Usage, rating (top-2-box %) and key-driver importance of each frontstage touchpoint.
 
     A rating item's "not applicable / did not use" code is missing after validation, so usage is
     the share of respondents with a rating; touchpoints without a survey item take usage from the
-    event log (share of the persona's customers with one of its events).
+    event log (share of the persona's customers active at the stage with one of its events). The
+    ``importance`` rows are each touchpoint's share of the R² of the study's outcome
+    (:func:`key_driver_table`), with bootstrap intervals.
     """
     parts = []
+    ratings = ev.ratings()
     for stage in ev.framework.stages:
         for tp in ev.frontstage(stage):
-            col = ev.columns.touchpoint_ratings.get(tp.id)
-            if col is not None and col in ev.survey.columns:
+            col = ratings.get(tp.id)
+            if col is not None:
                 parts.append(_usage_from_survey(ev, stage, tp.id, col))
-                parts.append(_metric_rows(metrics.csat(ev.survey, col, by="persona"), stage=stage,
-                                          lane="touchpoints", item=tp.id, source="rating"))
+                parts.append(_metric_rows(metrics.csat(ev.survey, col, by="persona", confidence=ev.confidence),
+                                          stage=stage, lane="touchpoints", item=tp.id, source="rating"))
             elif ev.events is not None:
                 parts.append(_usage_from_events(ev, stage, tp.id))
-    return pd.concat(parts, ignore_index=True)
+    parts.append(_importance_rows(ev))
+    return frame_of(parts)
 
 
-def _share_rows(counts: pd.DataFrame, **const) -> pd.DataFrame:
+def _share_rows(counts: pd.DataFrame, confidence: float, **const) -> pd.DataFrame:
     """Rows with a percentage and its Wilson interval from ``k`` (hits) and ``n`` per persona."""
-    ci = [intervals.wilson(int(k), int(n)) for k, n in zip(counts["k"], counts["n"])]
+    k, n = counts["k"].to_numpy(dtype=float), counts["n"].to_numpy(dtype=float)
+    low, high = intervals.wilson(k, n, confidence=confidence)
     return pd.DataFrame({"persona": counts["persona"].to_numpy(), **const,
-                         "value": 100 * counts["k"].to_numpy() / counts["n"].replace(0, np.nan).to_numpy(),
-                         "n": counts["n"].to_numpy(),
-                         "ci_low": [100 * c[0] for c in ci], "ci_high": [100 * c[1] for c in ci]})
+                         "value": 100 * k / np.where(n > 0, n, np.nan), "n": n,
+                         "ci_low": 100 * np.asarray(low), "ci_high": 100 * np.asarray(high)})
 
 
 def _usage_from_survey(ev: Evidence, stage: str, tp: str, col: str) -> pd.DataFrame:
     counts = (ev.survey.assign(used=ev.survey[col].notna()).groupby("persona", observed=True)["used"]
               .agg(k="sum", n="size").reset_index())
-    return _share_rows(counts, stage=stage, lane="touchpoints", item=tp, source="usage",
+    return _share_rows(counts, ev.confidence, stage=stage, lane="touchpoints", item=tp, source="usage",
                        detail="% of respondents who rated it (did not use = not applicable)")
 
 
 def _usage_from_events(ev: Evidence, stage: str, tp: str) -> pd.DataFrame:
-    frame = ev.events.frame()
-    reached = frame.loc[frame["touchpoint"] == tp].groupby("persona", observed=True)["customer"].nunique()
-    active = frame.groupby("persona", observed=True)["customer"].nunique()
-    counts = pd.DataFrame({"k": reached.reindex(active.index, fill_value=0), "n": active}).reset_index()
-    return _share_rows(counts, stage=stage, lane="touchpoints", item=tp, source="usage (events)",
-                       detail="% of the persona's customers with an event at this touchpoint")
+    reached = ev.touchpoint_customers()
+    reached = reached[reached["touchpoint"] == tp].set_index("persona")["customers"]
+    active = ev.stage_customers()
+    active = active[active["stage"] == stage].set_index("persona")["customers"]
+    if active.empty:
+        return None
+    counts = pd.DataFrame({"k": reached.reindex(active.index, fill_value=0), "n": active})
+    counts = counts.rename_axis("persona").reset_index()
+    return _share_rows(counts, ev.confidence, stage=stage, lane="touchpoints", item=tp,
+                       source="usage (events)",
+                       detail="% of the persona's customers active at the stage with an event at this touchpoint")
+
+
+def _importance_rows(ev: Evidence) -> pd.DataFrame | None:
+    table = key_driver_table(ev)
+    tps = table[table["level"] == "touchpoint"] if len(table) else table
+    if not len(tps):
+        return None
+    return pd.DataFrame({"persona": tps["persona"], "stage": tps["stage"], "lane": "touchpoints",
+                         "item": tps["driver"], "value": tps["importance"], "ci_low": tps["ci_low"],
+                         "ci_high": tps["ci_high"], "n": tps["n"], "rank": tps["rank"], "source": "importance",
+                         "detail": [f"key driver #{int(r)} of {ev.outcome.name}: share of R² (relative weights, "
+                                    f"{_level(ev)} bootstrap interval)" for r in tps["rank"]]})
 
 
 def emotion(ev: Evidence) -> pd.DataFrame:
     """Emotion on -1..1 from two sources, pooled, and whether the sources agree.
 
-    ``satisfaction`` rescales the stage CSAT item (1..5 -> -1..1); ``sentiment`` is the mean
-    sentiment score of the stage's interview excerpts; ``combined`` pools both (the curve on the
-    map); ``agreement`` is ``1 - |satisfaction - sentiment| / 2`` (1 = identical) with the
-    detail saying whether their intervals overlap.
+    ``satisfaction`` rescales the stage CSAT item (1..5 -> -1..1; without a CSAT item, the mean of
+    the stage's touchpoint ratings); ``sentiment`` is the mean sentiment score of the stage's
+    interview excerpts; ``combined`` pools the sources that have at least ``min_cell_size``
+    answers, weighting each answer once (so the pooled value lies between its sources and 400
+    ratings outweigh one quote); ``agreement`` is ``1 - |satisfaction - sentiment| / 2``
+    (1 = identical) with the detail saying whether their intervals overlap.
     """
-    sat = _emotion_from_satisfaction(ev)
-    sent = _emotion_from_sentiment(ev)
-    both = pd.concat([sat, sent], ignore_index=True)
-    pooled = [_pool(group, persona, stage) for (persona, stage), group
-              in both.groupby(["persona", "stage"], sort=False)]
+    both = frame_of([_emotion_from_satisfaction(ev), _emotion_from_sentiment(ev)])
+    if both.empty:
+        return both
+    pooled = [_pool(group, persona, stage, ev.min_cell_size, ev.confidence)
+              for (persona, stage), group in both.groupby(["persona", "stage"], sort=False)]
     return pd.concat([both, pd.DataFrame([r for pair in pooled for r in pair])], ignore_index=True)
+
+
+def _stage_satisfaction(ev: Evidence, stage: str) -> tuple[pd.Series, str, str] | None:
+    """Per respondent satisfaction at a stage on 1..5, its column(s) and how it was made."""
+    col = ev.columns.csat.get(stage)
+    if col is not None and col in ev.survey.columns:
+        return pd.to_numeric(ev.survey[col], errors="coerce"), col, f"({col} - 3) / 2"
+    cols = [c for tp, c in ev.ratings().items() if ev.framework.touchpoint(tp).stage == stage]
+    if not cols:
+        return None
+    values = ev.survey[cols].apply(pd.to_numeric, errors="coerce").mean(axis=1)
+    return values, "touchpoint ratings", "(mean touchpoint rating of the stage - 3) / 2"
 
 
 def _emotion_from_satisfaction(ev: Evidence) -> pd.DataFrame:
     rows = []
-    for stage, col in ev.columns.csat.items():
-        if col not in ev.survey.columns:
+    for stage in ev.framework.stages:
+        found = _stage_satisfaction(ev, stage)
+        if found is None:
             continue
-        for persona, values in ev.survey.groupby("persona", observed=True)[col]:
-            mean, low, high, n = mean_interval((pd.to_numeric(values, errors="coerce") - 3) / 2)
+        values, col, how = found
+        for persona, group in values.groupby(ev.survey["persona"], observed=True):
+            mean, low, high, n = mean_interval((group - 3) / 2, ev.confidence)
             rows.append({"persona": persona, "stage": stage, "item": "satisfaction", "value": mean,
-                         "ci_low": low, "ci_high": high, "n": n, "source": "survey",
-                         "detail": f"({col} - 3) / 2, mean with 95% t interval"})
-    return pd.DataFrame(rows).assign(lane="emotion")
+                         "ci_low": low, "ci_high": high, "n": n,
+                         "source": "survey" if col != "touchpoint ratings" else "survey (touchpoint ratings)",
+                         "detail": f"{how}, mean with {_level(ev)} t interval"})
+    return pd.DataFrame(rows, columns=["persona", "stage", "item", "value", "ci_low", "ci_high", "n",
+                                       "source", "detail"]).assign(lane="emotion")
 
 
 def _emotion_from_sentiment(ev: Evidence) -> pd.DataFrame:
     scored = ev.scored_excerpts()
     rows = []
     for (persona, stage), group in scored.dropna(subset=["persona", "stage"]).groupby(["persona", "stage"]):
-        mean, low, high, n = mean_interval(group["sentiment_score"])
+        mean, low, high, n = mean_interval(group["sentiment_score"], ev.confidence)
         rows.append({"persona": persona, "stage": stage, "item": "sentiment", "value": mean, "ci_low": low,
                      "ci_high": high, "n": n, "source": "interviews",
-                     "detail": "mean sentiment score of interview excerpts, 95% t interval"})
+                     "detail": f"mean sentiment score of interview excerpts, {_level(ev)} t interval"})
     return pd.DataFrame(rows, columns=["persona", "stage", "item", "value", "ci_low", "ci_high", "n",
                                        "source", "detail"]).assign(lane="emotion")
 
 
-def _pool(group: pd.DataFrame, persona: str, stage: str) -> list[dict]:
-    """Combined emotion (inverse-variance weights) and the agreement of the two sources."""
+def pool_sources(g: pd.DataFrame, *, min_cell_size: int, confidence: float = 0.95) -> dict:
+    """Pool per-source means (``value, ci_low, ci_high, n`` indexed by source) into one estimate.
+
+    Only sources with at least ``min_cell_size`` answers take part: a thin source is masked on
+    the map, so it must not move (or leak into) the pooled value. Each answer counts once
+    (weights ``n``), so the pooled value is a weighted mean that lies between its sources; its
+    interval combines the sources' standard errors with the same weights. With no source thick
+    enough the pooled cell is empty and ``masked``.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"value": [0.5, -1.0], "ci_low": [0.45, -1.0], "ci_high": [0.55, -1.0],
+    ...                   "n": [400, 1]}, index=["satisfaction", "sentiment"])
+    >>> round(pool_sources(g, min_cell_size=5)["value"], 3)
+    0.5
+    """
+    g = g.dropna(subset=["value"])
+    used = g[g["n"] >= max(min_cell_size, 1)]
+    n_all = float(g["n"].sum())
+    if used.empty:
+        return {"value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": n_all, "masked": True, "used": []}
+    z = intervals.z_value(confidence)
+    w = used["n"].astype(float) / used["n"].sum()
+    se = (used["ci_high"] - used["ci_low"]).astype(float) / (2 * z)
+    value = float((w * used["value"]).sum())
+    half = float(z * np.sqrt((w ** 2 * se ** 2).sum()))
+    return {"value": value, "ci_low": value - half, "ci_high": value + half, "n": float(used["n"].sum()),
+            "masked": False, "used": list(used.index)}
+
+
+def _pool(group: pd.DataFrame, persona: str, stage: str, min_cell_size: int, confidence: float) -> list[dict]:
+    """Combined emotion and the agreement of the two sources."""
     g = group.dropna(subset=["value"]).set_index("item")
-    z = intervals.z_value(0.95)
-    se = ((g["ci_high"] - g["ci_low"]) / (2 * z)).clip(lower=1e-3)
-    w = 1 / se ** 2
-    value = float((g["value"] * w).sum() / w.sum()) if len(g) else np.nan
-    half = float(z / np.sqrt(w.sum())) if len(g) else np.nan
+    pooled = pool_sources(g, min_cell_size=min_cell_size, confidence=confidence)
     base = {"persona": persona, "stage": stage, "lane": "emotion"}
-    rows = [base | {"item": "combined", "value": value, "ci_low": value - half, "ci_high": value + half,
-                    "n": float(group["n"].sum()), "source": "+".join(g.index),
-                    "detail": "inverse-variance pooled satisfaction and sentiment"}]
-    if {"satisfaction", "sentiment"} <= set(g.index):
+    used = pooled.pop("used")
+    rows = [base | pooled | {"item": "combined", "source": "+".join(used) if used else "+".join(g.index),
+                             "detail": "pooled " + " and ".join(used) + " (each answer weighted once)" if used
+                             else f"every source has fewer than {min_cell_size} answers"}]
+    if {"satisfaction", "sentiment"} <= set(used):
         a, b = g.loc["satisfaction"], g.loc["sentiment"]
         overlap = a["ci_low"] <= b["ci_high"] and b["ci_low"] <= a["ci_high"]
         rows.append(base | {"item": "agreement", "value": 1 - abs(a["value"] - b["value"]) / 2,
@@ -297,30 +506,284 @@ def _pool(group: pd.DataFrame, persona: str, stage: str) -> list[dict]:
 
 
 def metrics_lane(ev: Evidence) -> pd.DataFrame:
-    """CSAT and CES per stage; NPS on advocacy; conversion on decision; repurchase on retention.
+    """CSAT and CES per stage; NPS and the outcome on the last stage; conversion and repurchase
+    on the stage of their event; the importance of each stage for the outcome.
 
-    NPS, conversion and repurchase are journey-level numbers; they sit on the stage where the
-    behaviour they measure happens rather than being repeated on every stage.
+    NPS, the outcome, conversion and repurchase are journey-level numbers; they sit on one stage
+    (where the behaviour they measure happens, else the last) rather than on every stage.
     """
     parts = []
     for name, fn in (("csat", metrics.csat), ("ces", metrics.ces)):
         for stage, col in getattr(ev.columns, name).items():
             if col in ev.survey.columns:
-                result = fn(ev.survey, col, by="persona")
+                result = fn(ev.survey, col, by="persona", confidence=ev.confidence)
                 ev.definitions.setdefault(name, result["definition"].iloc[0])
                 parts.append(_metric_rows(result, stage=stage, lane="metrics", item=name, source=col))
+    last = ev.framework.stages[-1]
     if ev.columns.nps and ev.columns.nps in ev.survey.columns:
-        result = metrics.nps(ev.survey, ev.columns.nps, by="persona")
+        result = metrics.nps(ev.survey, ev.columns.nps, by="persona", confidence=ev.confidence)
         ev.definitions.setdefault("nps", result["definition"].iloc[0])
-        parts.append(_metric_rows(result, stage=_last_stage(ev, "advocacy"), lane="metrics", item="nps",
-                                  source=ev.columns.nps))
+        parts.append(_metric_rows(result, stage=last, lane="metrics", item="nps", source=ev.columns.nps))
+    parts.append(_outcome_rows(ev, last))
+    parts.append(_stage_importance_rows(ev))
     parts += _event_rates(ev)
-    return pd.concat(parts, ignore_index=True)
+    return frame_of(parts)
 
 
-def _last_stage(ev: Evidence, preferred: str) -> str:
-    stages = ev.framework.stages
-    return preferred if preferred in stages else stages[-1]
+def _outcome_rows(ev: Evidence, stage: str) -> pd.DataFrame | None:
+    """The outcome per persona: a share (%) with its Wilson interval, or a mean with its t interval."""
+    out = ev.outcome
+    if out is None or out.column is None:
+        return None  # NPS or overall CSAT stand in as the outcome; they are already on the map
+    values = out.values.groupby(ev.survey["persona"], observed=True)
+    if out.kind == "binary":
+        counts = values.agg(k="sum", n="count").reset_index()
+        rows = _share_rows(counts, ev.confidence, stage=stage, lane="metrics", item="outcome",
+                           source=out.column, detail=f"{out.name}: % of respondents ({out.definition})")
+    else:
+        rows = pd.DataFrame([{"persona": p, "stage": stage, "lane": "metrics", "item": "outcome",
+                              **dict(zip(("value", "ci_low", "ci_high", "n"),
+                                         mean_interval(v, ev.confidence))),
+                              "source": out.column, "detail": f"{out.name}: mean ({out.definition})"}
+                             for p, v in values])
+    ev.definitions.setdefault("outcome", f"{out.name}: {out.definition}")
+    return rows
+
+
+def _stage_importance_rows(ev: Evidence) -> pd.DataFrame | None:
+    table = key_driver_table(ev)
+    st = table[table["level"] == "stage"] if len(table) else table
+    if not len(st):
+        return None
+    return pd.DataFrame({"persona": st["persona"], "stage": st["stage"], "lane": "metrics", "item": "importance",
+                         "value": st["importance"], "ci_low": st["ci_low"], "ci_high": st["ci_high"],
+                         "n": st["n"], "rank": st["rank"], "source": "key drivers",
+                         "detail": [f"stage #{int(r)} of {len(st[st['persona'] == p])} for {ev.outcome.name}: "
+                                    f"share of R² of the stage's mean touchpoint rating"
+                                    for r, p in zip(st["rank"], st["persona"])]})
+
+
+def _event_rates(ev: Evidence) -> list[pd.DataFrame]:
+    """Conversion and repurchase from the event log, on the stage of their target event.
+
+    Computed only when the framework maps the target events and the log has them, so a study
+    with other event names simply has no conversion row (and says so).
+    """
+    if ev.events is None:
+        return []
+    seen = set(ev.touchpoint_customers()["touchpoint"])
+    parts = []
+    fw = ev.framework
+    for name, fn, target in (("conversion_rate", ev.events.conversion_rate, ev.conversion),
+                             ("repurchase_rate", ev.events.repurchase_rate, ev.repurchase)):
+        events = [target] if isinstance(target, str) else list(target)
+        if not set(events) <= set(fw.event_map()) or not {fw.touchpoint_of_event(e) for e in events} & seen:
+            continue
+        result = _known(fn(target, by="persona"))
+        if result.empty:
+            continue
+        ev.definitions.setdefault(name, result["definition"].iloc[0])
+        stage = fw.stage_of_event(events[-1]) or fw.stages[-1]
+        parts.append(_metric_rows(result, stage=stage, lane="metrics", item=name, source="events"))
+    return parts
+
+
+# ------------------------------------------------------------------------- key drivers
+
+DRIVER_COLUMNS = ["persona", "level", "stage", "driver", "importance", "ci_low", "ci_high", "rank", "n",
+                  "r2", "performance", "quadrant", "outcome"]
+
+
+def key_driver_table(ev: Evidence) -> pd.DataFrame:
+    """Key drivers of the study's outcome per persona: touchpoints (``level="touchpoint"``) and
+    stages (``level="stage"``, the mean rating of the stage's touchpoints as one driver).
+
+    ``importance`` is the driver's share (%) of the outcome's R² (Johnson's relative weights with a
+    seeded bootstrap interval at the map's confidence), ``performance`` the mean rating on 0..100
+    and ``quadrant`` the importance-performance quadrant ("fix first": important, under-performing).
+    Empty when the study has no outcome, fewer than two rated touchpoints, or too few respondents.
+    """
+    if ev.drivers is not None:
+        return ev.drivers
+    ratings = ev.ratings()
+    parts = []
+    if ev.outcome is not None and len(ratings) >= 2:
+        data = ev.survey.assign(_outcome=ev.outcome.values.to_numpy())
+        for persona, group in data.groupby("persona", observed=True):
+            parts += _persona_drivers(ev, group, ratings, persona)
+    ev.drivers = frame_of(parts, DRIVER_COLUMNS)[DRIVER_COLUMNS] if parts else pd.DataFrame(columns=DRIVER_COLUMNS)
+    if len(ev.drivers):
+        ev.definitions.setdefault("key_drivers", f"share of the R² of {ev.outcome.name} carried by each touchpoint "
+                                                 f"rating (Johnson's relative weights, pairwise-complete "
+                                                 f"correlations, {ev.n_boot} bootstrap resamples, "
+                                                 f"{_level(ev)} percentile intervals)")
+    return ev.drivers
+
+
+def _persona_drivers(ev: Evidence, group: pd.DataFrame, ratings: dict, persona: str) -> list[pd.DataFrame]:
+    from ..evidence.drivers import importance_performance, key_drivers
+
+    usable = _driver_columns(group.dropna(subset=["_outcome"]), list(ratings.values()))
+    if len(usable) < 2 or group["_outcome"].notna().sum() < max(ev.min_cell_size, len(usable) + 2):
+        return []  # too few respondents for a driver model; the cell would be masked anyway
+    tp_of = {col: tp for tp, col in ratings.items()}
+    options = {"missing": "pairwise", "n_boot": ev.n_boot, "confidence": ev.confidence}
+    try:
+        # Pairwise: respondents rate only the touchpoints they used, listwise would drop most of them.
+        kd = key_drivers(group, usable, "_outcome", **options)
+    except DataError:
+        return []
+    ipa = importance_performance(group, usable, "_outcome", importance=kd)
+    ranks = ipa["importance"].rank(ascending=False, method="first")
+    tps = pd.DataFrame({"persona": persona, "level": "touchpoint", "driver": ipa["driver"].map(tp_of),
+                        "stage": ipa["driver"].map(lambda c: ev.framework.touchpoint(tp_of[c]).stage),
+                        "importance": ipa["importance"], "ci_low": ipa["ci_low"], "ci_high": ipa["ci_high"],
+                        "rank": ranks, "n": ipa["n"], "performance": ipa["performance"],
+                        "quadrant": ipa["quadrant"], "outcome": ev.outcome.name})
+    out = [tps.assign(r2=float(kd["r2"].iloc[0]))]
+    stage_cols, st = {}, None
+    for stage in ev.framework.stages:
+        cols = [c for c in usable if ev.framework.touchpoint(tp_of[c]).stage == stage]
+        if cols:
+            stage_cols[f"_stage_{stage}"] = group[cols].apply(pd.to_numeric, errors="coerce").mean(axis=1)
+    if len(stage_cols) >= 2:
+        composite = group.assign(**stage_cols)
+        try:
+            st = key_drivers(composite, list(stage_cols), "_outcome", **options)
+        except DataError:
+            st = None
+    if st is not None:
+        out.append(pd.DataFrame({"persona": persona, "level": "stage", "driver": st["driver"].str[7:],
+                                 "stage": st["driver"].str[7:], "importance": st["share"], "ci_low": st["ci_low"],
+                                 "ci_high": st["ci_high"], "rank": st["rank"], "n": st["n"], "r2": st["r2"],
+                                 "outcome": ev.outcome.name}))
+    return out
+
+
+def _driver_columns(group: pd.DataFrame, columns: list[str], *, min_pairs: int = 10) -> list[str]:
+    """Ratings usable in a pairwise driver model: every pair rated together by ``min_pairs`` people.
+
+    Within a persona some touchpoints are hardly used (store loyalists rarely browse the app), and
+    a pair never rated together has no correlation at all; such ratings are left out, the least
+    co-rated first. Ratings that do not vary carry no information and are left out too.
+    """
+    numeric = group[columns].apply(pd.to_numeric, errors="coerce")
+    rated = numeric.notna().astype(int)
+    keep = [c for c in columns if rated[c].sum() >= min_pairs and numeric[c].nunique() > 1]
+    while len(keep) > 1:
+        pairs = rated[keep].T @ rated[keep]
+        short = (pairs < min_pairs).sum()
+        if not short.any():
+            break
+        keep.remove(short.idxmax())
+    return keep
+
+
+# ------------------------------------------------------------------------- event lanes
+
+def channels(ev: Evidence) -> pd.DataFrame:
+    """Channel mix per stage: % of the persona's events at the stage on each channel.
+
+    ``n`` is the number of the persona's customers active at the stage (so masking is by people,
+    not events); without an event log the mix comes from the framework channels of the stage's
+    touchpoints, weighted by survey usage.
+    """
+    if ev.events is None:
+        return _channels_from_usage(ev)
+    counts = _known(ev.events.touchpoint_counts(by=["persona", "channel"]))
+    if counts.empty:
+        return frame_of([])
+    mix = counts.groupby(["persona", "stage", "channel"], as_index=False)["events"].sum()
+    mix["value"] = 100 * mix["events"] / mix.groupby(["persona", "stage"])["events"].transform("sum")
+    mix = mix.merge(ev.stage_customers(), on=["persona", "stage"], how="left")
+    mix["rank"] = mix.groupby(["persona", "stage"])["value"].rank(ascending=False, method="first")
+    return pd.DataFrame({"persona": mix["persona"], "stage": mix["stage"], "lane": "channels",
+                         "item": mix["channel"], "value": mix["value"], "n": mix["customers"],
+                         "rank": mix["rank"], "source": "events",
+                         "detail": mix["events"].map(lambda e: f"{int(e):,} events")})
+
+
+def _channels_from_usage(ev: Evidence) -> pd.DataFrame:
+    usage = touchpoints(ev)
+    usage = usage[usage["source"] == "usage"].copy()
+    if usage.empty:
+        return frame_of([])
+    usage["channel"] = usage["item"].map(lambda t: ev.framework.touchpoint(t).channel)
+    mix = usage.groupby(["persona", "stage", "channel"], as_index=False).agg(value=("value", "sum"), n=("n", "max"))
+    mix["value"] = 100 * mix["value"] / mix.groupby(["persona", "stage"])["value"].transform("sum")
+    mix["rank"] = mix.groupby(["persona", "stage"])["value"].rank(ascending=False, method="first")
+    return mix.rename(columns={"channel": "item"}).assign(lane="channels", source="survey usage x framework",
+                                                         detail="% of the stage's touchpoint use on this channel")
+
+
+def process(ev: Evidence) -> pd.DataFrame:
+    """What customers do at each stage: the most frequent steps (directly-follows) that start there.
+
+    ``value`` is the step's share (%) of all steps out of the stage's touchpoints for the persona;
+    without events the designed frontstage steps of the framework are listed (no value: they are
+    the design, not a measurement).
+    """
+    if ev.events is None:
+        return pd.DataFrame([{"persona": p, "stage": s, "lane": "process", "item": tp.id, "rank": i + 1,
+                              "source": "framework", "detail": "designed step (no event log)"}
+                             for p in ev.personas for s in ev.framework.stages
+                             for i, tp in enumerate(ev.frontstage(s))], columns=ROW_COLUMNS)
+    steps = _known(ev.events.transitions(on="touchpoint", by=["persona", "stage"]))
+    if steps.empty:
+        return frame_of([])
+    steps = steps.assign(value=100 * steps["count"] / steps.groupby(["persona", "stage"])["count"].transform("sum"))
+    steps["rank"] = steps.groupby(["persona", "stage"])["count"].rank(ascending=False, method="first")
+    steps = steps[steps["rank"] <= ev.top]
+    label = ev.framework.label
+    return pd.DataFrame({"persona": steps["persona"], "stage": steps["stage"], "lane": "process",
+                         "item": [f"{label(a)} > {label(b)}" for a, b in zip(steps["source"], steps["target"])],
+                         "value": steps["value"], "n": steps["count"], "rank": steps["rank"],
+                         "source": "events (directly-follows)",
+                         "detail": [f"{int(c):,} steps" for c in steps["count"]]})
+
+
+def _dropoff_evidence(ev: Evidence) -> pd.DataFrame:
+    """Customers who reached a touchpoint but not the next step of the stage's sequence.
+
+    Only consecutive frontstage touchpoints where the next one is the most frequent successor in
+    the log count as a sequence (add to cart > checkout > payment > purchase), so alternatives
+    (app or store at consideration) are not mistaken for drop-offs.
+    """
+    if ev.events is None:
+        return _evidence_frame([], "drop_offs")
+    flows = ev.events.transitions(on="touchpoint")
+    if flows.empty:
+        return _evidence_frame([], "drop_offs")
+    successor = flows.sort_values("count", ascending=False).drop_duplicates("source").set_index("source")["target"]
+    codes = _code_of_touchpoint(ev)
+    rows = []
+    for stage in ev.framework.stages:
+        tps = [tp.id for tp in ev.frontstage(stage)]
+        chain = _sequence(tps, successor)
+        if len(chain) < 2:
+            continue
+        funnel = _known(ev.events.funnel(chain, on="touchpoint", by="persona"))
+        for persona, f in funnel.groupby("persona"):
+            f = f.sort_values("position")
+            for left, (reached, lost) in zip(chain[:-1], zip(f["customers"].iloc[:-1], f["drop_off"].iloc[1:])):
+                rows.append({"persona": persona, "stage": stage, "item": codes.get(left, left),
+                             "touchpoint": left, "count": int(lost), "base": int(reached)})
+    return _evidence_frame(rows, "drop_offs")
+
+
+def _sequence(tps: list[str], successor: pd.Series) -> list[str]:
+    """The longest run of consecutive touchpoints where each is the next one's usual predecessor."""
+    best, run = [], tps[:1]
+    for a, b in zip(tps, tps[1:]):
+        run = run + [b] if successor.get(a) == b else [b]
+        best = run if len(run) > len(best) else best
+    return best
+
+
+def hourly_intensity(ev: Evidence, *, timezone: str | None = None) -> pd.DataFrame:
+    """Events per persona, local hour of day and channel (from :meth:`EventLog.hourly`)."""
+    options = {"timezone": timezone} if timezone else {}
+    return _known(ev.events.hourly(by="persona", **options)).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------- backstage lanes
@@ -343,40 +806,43 @@ def backstage(ev: Evidence) -> pd.DataFrame:
         coded = internal.loc[internal["stage"] == stage, "pain_point"].dropna().value_counts()
         rows += [{"stage": stage, "lane": "internal_pain_points", "item": code, "value": int(count),
                   "source": "internal interviews"} for code, count in coded.items()]
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=["stage", "lane", "item", "value", "source"])
     # Backstage lanes serve every persona: repeat them so each persona's map is complete.
-    return pd.concat([frame.assign(persona=p) for p in ev.personas], ignore_index=True)
+    return frame_of([frame.assign(persona=p) for p in ev.personas])
 
 
 # ------------------------------------------------------------------------- pain points
 
-EVIDENCE_KINDS = ("excerpts", "low_ratings", "negative_themes", "drop_offs")
+EVIDENCE_KINDS = ("low_ratings", "excerpts", "negative_themes", "drop_offs")
 
 
 def pain_points(ev: Evidence) -> pd.DataFrame:
-    """Pain points per persona and stage, ranked by evidence from four independent sources.
+    """Pain points per persona and stage, with evidence a researcher can read.
 
-    Each source gives a count and a base: coded interview excerpts (of the persona's excerpts at
-    the stage), low touchpoint ratings (of the ratings), excerpts in negative text themes (of the
-    excerpts) and event drop-offs at the touchpoint (of the customers who reached it). The score
-    (0..100) is the mean of the four shares (each its lower 95% Wilson bound, so thin evidence
-    counts less), and a pain point seen in several kinds of evidence outranks one that is loud
-    in a single source. Touchpoint evidence joins the pain-point code
-    that interviews most often attach to that touchpoint.
+    Each source gives a count and a base: low touchpoint ratings (of the ratings), coded interview
+    excerpts (of the persona's excerpts at the stage), excerpts in negative text themes (of the
+    excerpts) and event drop-offs at the touchpoint (of the customers who reached it). A pain
+    point's ``value`` is the share (%) of its strongest evidence, e.g. "44% rated 1-2", with its
+    Wilson interval and ``n`` = that evidence's base; ``detail`` lists every source. The rank
+    within a stage adds the lower interval bounds of all its sources, so corroborated,
+    well-sampled evidence ranks first and a handful of mentions cannot top a stage. Touchpoint
+    evidence joins the pain-point code that interviews most often attach to that touchpoint;
+    without one the pain point is the touchpoint itself.
     """
-    evidence = pd.concat([_coded_evidence(ev), _rating_evidence(ev), _theme_evidence(ev),
-                          _dropoff_evidence(ev)], ignore_index=True)
-    table = _score(evidence)
+    evidence = frame_of([_coded_evidence(ev), _rating_evidence(ev), _theme_evidence(ev), _dropoff_evidence(ev)],
+                        ["persona", "stage", "item", "touchpoint", "kind", "count", "base", "scale_low"])
+    table = _score(evidence, ev.confidence, ev.low_rating)
     ev.pain_evidence = table
+    if table.empty:
+        return frame_of([])
     quotes = _quotes(ev)
-    rows = table.assign(lane="pain_points", value=table["score"], n=table["base"],
-                        source=table["sources"], detail=table["detail"])
+    rows = table.assign(lane="pain_points", source=table["sources"])
     rows["quote"] = [quotes.get((p, s, i)) for p, s, i in zip(rows["persona"], rows["stage"], rows["item"])]
-    return rows
+    return rows[[c for c in ROW_COLUMNS if c in rows.columns] + ["touchpoint"]]
 
 
 def _evidence_frame(rows, kind: str) -> pd.DataFrame:
-    cols = ["persona", "stage", "item", "touchpoint", "kind", "count", "base"]
+    cols = ["persona", "stage", "item", "touchpoint", "kind", "count", "base", "scale_low"]
     return pd.DataFrame(rows, columns=cols).assign(kind=kind) if len(rows) else pd.DataFrame(columns=cols)
 
 
@@ -398,33 +864,31 @@ def _coded_evidence(ev: Evidence) -> pd.DataFrame:
 def _rating_evidence(ev: Evidence) -> pd.DataFrame:
     codes = _code_of_touchpoint(ev)
     rows = []
-    for tp_id, col in ev.columns.touchpoint_ratings.items():
-        if col not in ev.survey.columns:
-            continue
+    for tp_id, col in ev.ratings().items():
         tp = ev.framework.touchpoint(tp_id)
         ratings = pd.to_numeric(ev.survey[col], errors="coerce")
+        low = ratings.min()
         for persona, values in ratings.groupby(ev.survey["persona"], observed=True):
-            rows.append({"persona": persona, "stage": tp.stage, "item": codes.get(tp_id, f"{tp_id} (low rating)"),
+            rows.append({"persona": persona, "stage": tp.stage, "item": codes.get(tp_id, tp_id),
                          "touchpoint": tp_id, "count": int((values <= ev.low_rating).sum()),
-                         "base": int(values.notna().sum())})
+                         "base": int(values.notna().sum()), "scale_low": low})
     return _evidence_frame(rows, "low_ratings")
 
 
 def _theme_evidence(ev: Evidence) -> pd.DataFrame:
-    """Negative excerpts that fall in a text theme, attached to the theme's dominant pain-point code.
-
-    Uses :func:`cjm_research.evidence.text.themes`; until the text module offers it this source is empty
-    and the score rests on the other three.
-    """
+    """Negative excerpts that fall in a text theme, attached to the theme's dominant pain-point code."""
     from ..evidence import text
 
-    if not hasattr(text, "themes"):
-        return _evidence_frame([], "negative_themes")
     ex = ev.scored_excerpts().dropna(subset=["persona", "stage", "text"])
     negative = ex[ex["sentiment_label"] == "negative"]
-    if len(negative) < 3:
+    if not hasattr(text, "themes") or len(negative) < 3:
         return _evidence_frame([], "negative_themes")
-    found = text.themes(negative, text="text", by=["persona", "stage"], names=ev.participant_names())
+    try:
+        found = text.themes(negative, text="text", by=["persona", "stage"], names=ev.participant_names())
+    except DataError:
+        return _evidence_frame([], "negative_themes")  # too few words to find themes in
+    if found.empty:
+        return _evidence_frame([], "negative_themes")
     member = negative.assign(theme=found.attrs["assignments"].reindex(negative.index).fillna(0).astype(int))
     member = member[member["theme"] > 0]
     labels = found.drop_duplicates("theme").set_index("theme")["label"]
@@ -441,27 +905,50 @@ def _theme_evidence(ev: Evidence) -> pd.DataFrame:
     return _evidence_frame(rows, "negative_themes")
 
 
-def _score(evidence: pd.DataFrame) -> pd.DataFrame:
-    # The lower Wilson bound rather than the raw share: 2 of 10 excerpts is weaker evidence than
-    # 60 of 300 ratings, and a pain point should not top a stage on a handful of mentions.
-    evidence = evidence.assign(share=[intervals.wilson(int(k), int(n))[0] if n else 0.0
-                                      for k, n in zip(evidence["count"], evidence["base"])])
-    keys = ["persona", "stage", "item"]
-    wide = evidence.pivot_table(index=keys, columns="kind", values=["count", "base", "share"],
-                                aggfunc="sum", fill_value=0)
-    out = pd.DataFrame(index=wide.index)
-    for kind in EVIDENCE_KINDS:
-        for what in ("count", "base", "share"):
-            out[f"{kind}_{what}" if what != "count" else kind] = (
-                wide[(what, kind)] if (what, kind) in wide.columns else 0)
-    out["score"] = 100 * out[[f"{k}_share" for k in EVIDENCE_KINDS]].mean(axis=1)
-    out["base"] = out[[f"{k}_base" for k in EVIDENCE_KINDS]].max(axis=1)
-    out["sources"] = out.apply(lambda r: ", ".join(k for k in EVIDENCE_KINDS if r[k] > 0), axis=1)
-    out["detail"] = out.apply(lambda r: "; ".join(f"{k.replace('_', ' ')} {int(r[k])}/{int(r[k + '_base'])}"
-                                                  for k in EVIDENCE_KINDS if r[f"{k}_base"] > 0), axis=1)
-    tps = evidence.dropna(subset=["touchpoint"]).groupby(keys)["touchpoint"].first()
-    out = out.join(tps).reset_index()
-    out = out[out[list(EVIDENCE_KINDS)].sum(axis=1) > 0]
+def describe_evidence(kind: str, count: int, base: int, *, low_rating: int = 2, scale_low=1) -> str:
+    """One source of a pain point in words, e.g. ``'44% rated 1-2 (412 of 936)'``.
+
+    Examples
+    --------
+    >>> describe_evidence("low_ratings", 412, 936)
+    '44% rated 1-2 (412 of 936)'
+    >>> describe_evidence("excerpts", 3, 12)
+    '3 of 12 interview excerpts'
+    """
+    pct = f"{100 * count / base:.0f}%" if base else "n/a"
+    low = 1 if scale_low is None or pd.isna(scale_low) else int(scale_low)
+    return {"low_ratings": f"{pct} rated {low}-{low_rating} ({count:,} of {base:,})",
+            "excerpts": f"{count:,} of {base:,} interview excerpts",
+            "negative_themes": f"{count:,} of {base:,} excerpts in a negative theme",
+            "drop_offs": f"{pct} dropped off after it ({count:,} of {base:,} customers)"}[kind]
+
+
+def _score(evidence: pd.DataFrame, confidence: float, low_rating: int) -> pd.DataFrame:
+    evidence = evidence[evidence["base"].astype(float) > 0].copy()
+    if evidence.empty:
+        return pd.DataFrame(columns=["persona", "stage", "item", "value", "ci_low", "ci_high", "n", "rank",
+                                     "sources", "detail", "touchpoint", "score"])
+    evidence = evidence.groupby(["persona", "stage", "item", "kind"], as_index=False).agg(
+        count=("count", "sum"), base=("base", "sum"), touchpoint=("touchpoint", "first"),
+        scale_low=("scale_low", "first"))
+    k, n = evidence["count"].to_numpy(float), evidence["base"].to_numpy(float)
+    low, high = intervals.wilson(k, n, confidence=confidence)
+    evidence = evidence.assign(share=k / n, low=np.asarray(low), high=np.asarray(high))
+    rows = []
+    for (persona, stage, item), g in evidence.groupby(["persona", "stage", "item"], sort=False):
+        g = g.sort_values("low", ascending=False)
+        if g["count"].sum() <= 0:
+            continue
+        top = g.iloc[0]
+        rows.append({"persona": persona, "stage": stage, "item": item, "value": 100 * top["share"],
+                     "ci_low": 100 * top["low"], "ci_high": 100 * top["high"], "n": top["base"],
+                     "score": float(g["low"].sum()), "sources": ", ".join(g.loc[g["count"] > 0, "kind"]),
+                     "touchpoint": g["touchpoint"].dropna().iloc[0] if g["touchpoint"].notna().any() else None,
+                     "detail": "; ".join(describe_evidence(r.kind, int(r.count), int(r.base), low_rating=low_rating,
+                                                           scale_low=r.scale_low) for r in g.itertuples())})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return _score(evidence.iloc[:0], confidence, low_rating)
     out["rank"] = out.groupby(["persona", "stage"])["score"].rank(ascending=False, method="first")
     return out.sort_values(["persona", "stage", "rank"]).reset_index(drop=True)
 
@@ -477,192 +964,38 @@ def _quotes(ev: Evidence) -> dict:
     return {(r.persona, r.stage, r.pain_point): redact(str(r.text), names=names) for r in first.itertuples()}
 
 
+# ------------------------------------------------------------------------- opportunities
+
 def opportunities(ev: Evidence) -> pd.DataFrame:
-    """Opportunities: the top pain points of each stage, and "fix first" touchpoints of the
-    importance-performance quadrant (important to NPS, performing below the average)."""
-    pains = ev.pain_evidence
-    top = pains[pains["rank"] <= ev.top]
-    rows = pd.DataFrame({"persona": top["persona"], "stage": top["stage"], "lane": "opportunities",
-                         "item": "Fix: " + top["item"].astype(str), "value": top["score"], "n": top["base"],
-                         "source": "pain point", "rank": top["rank"],
-                         "detail": "evidence score 0..100 of the pain point (" + top["detail"] + ")"})
-    return pd.concat([rows, _quadrant_opportunities(ev)], ignore_index=True)
-
-
-def _quadrant_opportunities(ev: Evidence) -> pd.DataFrame:
-    """"Fix first" touchpoints (important, under-performing) from :mod:`cjm_research.evidence.drivers`."""
-    from ..evidence.drivers import importance_performance
-
-    ratings = {col: tp for tp, col in ev.columns.touchpoint_ratings.items() if col in ev.survey.columns}
-    outcome = ev.columns.nps
-    if len(ratings) < 2 or not outcome or outcome not in ev.survey.columns:
-        return pd.DataFrame()
-    parts = []
-    for persona, group in ev.survey.groupby("persona", observed=True):
-        if len(group) < max(ev.min_cell_size, len(ratings) + 2):
-            continue  # too few respondents for a driver model; the cell would be masked anyway
-        usable = _driver_columns(group, list(ratings))
-        if len(usable) < 2:
-            continue
-        # Pairwise: respondents rate only the touchpoints they used, listwise would drop most of them.
-        table = importance_performance(group, usable, outcome, missing="pairwise", n_boot=ev.n_boot)
-        parts.append(table.assign(persona=persona))
-    if not parts:
-        return pd.DataFrame()
-    ipa = pd.concat(parts, ignore_index=True)
-    fix = ipa[ipa["quadrant"] == "fix first"].copy()
-    fix["touchpoint"] = fix["driver"].map(ratings)
-    fix["stage"] = fix["touchpoint"].map(lambda t: ev.framework.touchpoint(t).stage)
-    fix["rank"] = ev.top + fix.groupby(["persona", "stage"])["importance"].rank(ascending=False, method="first")
-    return pd.DataFrame({"persona": fix["persona"], "stage": fix["stage"], "lane": "opportunities",
-                         "item": "Improve: " + fix["touchpoint"], "value": fix["importance"],
-                         "ci_low": fix["ci_low"], "ci_high": fix["ci_high"], "n": fix["n"], "rank": fix["rank"],
-                         "source": "importance-performance: fix first",
-                         "detail": [f"{i:.1f}% of the NPS R2, performance {p:.0f}/100" for i, p in
-                                    zip(fix["importance"], fix["performance"])]})
-
-
-
-# ------------------------------------------------------------------------- event lanes
-
-def _driver_columns(group: pd.DataFrame, columns: list[str], *, min_pairs: int = 10) -> list[str]:
-    """Ratings usable in a pairwise driver model: every pair rated together by ``min_pairs`` people.
-
-    Within a persona some touchpoints are hardly used (store loyalists rarely browse the app), and
-    a pair never rated together has no correlation at all; such ratings are left out, the least
-    co-rated first.
-    """
-    rated = group[columns].notna().astype(int)
-    keep = [c for c in columns if rated[c].sum() >= min_pairs]
-    while len(keep) > 1:
-        pairs = rated[keep].T @ rated[keep]
-        short = (pairs < min_pairs).sum()
-        if not short.any():
-            break
-        keep.remove(short.idxmax())
-    return keep
-
-
-def _known(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of an event query with a persona (customers outside the survey have none)."""
-    return frame[frame["persona"].notna()] if "persona" in frame.columns else frame
-
-
-def _stage_customers(ev: Evidence) -> pd.DataFrame:
-    """Customers with at least one event at each stage, per persona (``persona, stage, customers``)."""
-    parts = [_known(ev.events.funnel([stage], on="stage", by="persona")).assign(stage=stage)
-             for stage in ev.framework.stages]
-    return pd.concat(parts, ignore_index=True)[["persona", "stage", "customers"]]
-
-
-def channels(ev: Evidence) -> pd.DataFrame:
-    """Channel mix per stage: % of the persona's events at the stage on each channel.
-
-    ``n`` is the number of the persona's customers active at the stage (so masking is by people,
-    not events); without an event log the mix comes from the framework channels of the stage's
-    touchpoints, weighted by survey usage.
-    """
-    if ev.events is None:
-        return _channels_from_usage(ev)
-    counts = _known(ev.events.touchpoint_counts(by=["persona", "channel"]))
-    mix = counts.groupby(["persona", "stage", "channel"], as_index=False)["events"].sum()
-    mix["value"] = 100 * mix["events"] / mix.groupby(["persona", "stage"])["events"].transform("sum")
-    mix = mix.merge(_stage_customers(ev), on=["persona", "stage"], how="left")
-    mix["rank"] = mix.groupby(["persona", "stage"])["value"].rank(ascending=False, method="first")
-    return pd.DataFrame({"persona": mix["persona"], "stage": mix["stage"], "lane": "channels",
-                         "item": mix["channel"], "value": mix["value"], "n": mix["customers"],
-                         "rank": mix["rank"], "source": "events",
-                         "detail": mix["events"].map(lambda e: f"{e} events")})
-
-
-def _channels_from_usage(ev: Evidence) -> pd.DataFrame:
-    usage = touchpoints(ev)
-    usage = usage[usage["source"] == "usage"].copy()
-    usage["channel"] = usage["item"].map(lambda t: ev.framework.touchpoint(t).channel)
-    mix = usage.groupby(["persona", "stage", "channel"], as_index=False).agg(value=("value", "sum"), n=("n", "max"))
-    mix["value"] = 100 * mix["value"] / mix.groupby(["persona", "stage"])["value"].transform("sum")
-    return mix.rename(columns={"channel": "item"}).assign(lane="channels", source="survey usage x framework")
-
-
-def process(ev: Evidence) -> pd.DataFrame:
-    """What customers do at each stage: the most frequent steps (directly-follows) that start there.
-
-    ``value`` is the step's share (%) of all steps out of the stage's touchpoints for the persona;
-    without events the designed frontstage steps of the framework are listed.
-    """
-    if ev.events is None:
-        return pd.DataFrame([{"persona": p, "stage": tp.stage, "lane": "process", "item": tp.id,
-                              "source": "framework"} for p in ev.personas for s in ev.framework.stages
-                             for tp in ev.frontstage(s)])
-    steps = _known(ev.events.transitions(on="touchpoint", by=["persona", "stage"]))
-    steps = steps.assign(value=100 * steps["count"] / steps.groupby(["persona", "stage"])["count"].transform("sum"))
-    steps["rank"] = steps.groupby(["persona", "stage"])["count"].rank(ascending=False, method="first")
-    steps = steps[steps["rank"] <= ev.top]
+    """Opportunities per stage, in the study's labels: first the "fix first" touchpoints of the
+    importance-performance analysis of the key drivers of the outcome (important, performing below
+    the average), then the strongest pain points not already covered, ``top`` per stage."""
     label = ev.framework.label
-    return pd.DataFrame({"persona": steps["persona"], "stage": steps["stage"], "lane": "process",
-                         "item": [f"{label(a)} > {label(b)}" for a, b in zip(steps["source"], steps["target"])],
-                         "value": steps["value"], "n": steps["count"], "rank": steps["rank"],
-                         "source": "events (directly-follows)",
-                         "detail": [f"{c} steps" for c in steps["count"]]})
-
-
-def _dropoff_evidence(ev: Evidence) -> pd.DataFrame:
-    """Customers who reached a touchpoint but not the next step of the stage's sequence.
-
-    Only consecutive frontstage touchpoints where the next one is the most frequent successor in
-    the log count as a sequence (add to cart > checkout > payment > purchase), so alternatives
-    (app or store at consideration) are not mistaken for drop-offs.
-    """
-    if ev.events is None:
-        return _evidence_frame([], "drop_offs")
-    flows = ev.events.transitions(on="touchpoint")
-    successor = flows.sort_values("count", ascending=False).drop_duplicates("source").set_index("source")["target"]
-    codes = _code_of_touchpoint(ev)
-    rows = []
-    for stage in ev.framework.stages:
-        tps = [tp.id for tp in ev.frontstage(stage)]
-        chain = _sequence(tps, successor)
-        if len(chain) < 2:
-            continue
-        funnel = _known(ev.events.funnel(chain, on="touchpoint", by="persona"))
-        for persona, f in funnel.groupby("persona"):
-            f = f.sort_values("position")
-            for left, (reached, lost) in zip(chain[:-1], zip(f["customers"].iloc[:-1], f["drop_off"].iloc[1:])):
-                rows.append({"persona": persona, "stage": stage, "item": codes.get(left, f"{left} (drop-off)"),
-                             "touchpoint": left, "count": int(lost), "base": int(reached)})
-    return _evidence_frame(rows, "drop_offs")
-
-
-def _sequence(tps: list[str], successor: pd.Series) -> list[str]:
-    """The longest run of consecutive touchpoints where each is the next one's usual predecessor."""
-    best, run = [], tps[:1]
-    for a, b in zip(tps, tps[1:]):
-        run = run + [b] if successor.get(a) == b else [b]
-        best = run if len(run) > len(best) else best
-    return best
-
-
-def _event_rates(ev: Evidence) -> list[pd.DataFrame]:
-    """Conversion (decision stage) and repurchase (retention stage) from the event log."""
-    if ev.events is None:
-        return []
-    seen = set(ev.events.touchpoint_counts()["touchpoint"])
     parts = []
-    for name, stage, fn, target in (("conversion_rate", "decision", ev.events.conversion_rate, ev.conversion),
-                                    ("repurchase_rate", "retention", ev.events.repurchase_rate, ev.repurchase)):
-        events = [target] if isinstance(target, str) else list(target)
-        if not set(events) & set(ev.framework.event_map()) or not {ev.framework.touchpoint_of_event(e) for e in events} & seen:
-            continue
-        result = _known(fn(target, by="persona"))
-        ev.definitions.setdefault(name, result["definition"].iloc[0])
-        parts.append(_metric_rows(result, stage=_last_stage(ev, stage), lane="metrics", item=name, source="events"))
-    return parts
-
-
-def hourly_intensity(ev: Evidence, *, timezone: str | None = None) -> pd.DataFrame:
-    """Events per persona, local hour of day and channel (from :meth:`EventLog.hourly`)."""
-    options = {"tz": timezone} if timezone else {}
-    return _known(ev.events.hourly(by="persona", **options)).reset_index(drop=True)
+    drivers = key_driver_table(ev)
+    fix = drivers[(drivers["level"] == "touchpoint") & (drivers["quadrant"] == "fix first")] \
+        if len(drivers) else drivers
+    if len(fix):
+        fix = fix.assign(rank=fix.groupby(["persona", "stage"])["importance"].rank(ascending=False, method="first"))
+        parts.append(pd.DataFrame({
+            "persona": fix["persona"], "stage": fix["stage"], "lane": "opportunities",
+            "item": "Improve: " + fix["driver"].map(label), "value": fix["importance"], "ci_low": fix["ci_low"],
+            "ci_high": fix["ci_high"], "n": fix["n"], "rank": fix["rank"], "source": "key drivers: fix first",
+            "detail": [f"key driver of {ev.outcome.name}: {i:.0f}% of R², performance {p:.0f}/100"
+                       for i, p in zip(fix["importance"], fix["performance"])]}))
+    pains = ev.pain_evidence
+    if pains is not None and len(pains):
+        covered = set(zip(fix["persona"], fix["driver"])) if len(fix) else set()
+        keep = pains[[(p, t) not in covered for p, t in zip(pains["persona"], pains["touchpoint"])]].copy()
+        offset = fix.groupby(["persona", "stage"]).size() if len(fix) else pd.Series(dtype=float)
+        keep["rank"] = keep["rank"] + [offset.get((p, s), 0) for p, s in zip(keep["persona"], keep["stage"])]
+        parts.append(pd.DataFrame({
+            "persona": keep["persona"], "stage": keep["stage"], "lane": "opportunities",
+            "item": "Fix: " + keep["item"].map(label), "value": keep["value"], "ci_low": keep["ci_low"],
+            "ci_high": keep["ci_high"], "n": keep["n"], "rank": keep["rank"], "source": "pain point",
+            "detail": keep["detail"]}))
+    out = frame_of(parts)
+    return out[out["rank"] <= ev.top] if len(out) else out
 
 
 # Order matters: opportunities read the pain-point evidence that pain_points leaves behind.

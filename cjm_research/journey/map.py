@@ -88,16 +88,32 @@ class JourneyMap:
         Persona per respondent id, as used to build the map.
     definitions : dict, optional
         Metric name -> definition text, for captions.
+    confidence : float, default 0.95
+        The level of every interval on the map; captions and ``table().attrs["confidence"]`` say it.
+    drivers : DataFrame, optional
+        Key drivers of the outcome (see :meth:`drivers`).
+    outcome : str, optional
+        What the drivers explain, in words.
+    sources : list of str, optional
+        The kinds of evidence the map was built from (survey, interviews, events).
     """
 
     def __init__(self, data: pd.DataFrame, *, framework, min_cell_size: int = 5, quarter=None,
-                 study=None, assignment: pd.Series | None = None, definitions: dict | None = None):
+                 study=None, assignment: pd.Series | None = None, definitions: dict | None = None,
+                 confidence: float = 0.95, drivers: pd.DataFrame | None = None, outcome: str | None = None,
+                 sources=None):
+        from ..evidence.intervals import check_confidence
+
         self.framework = framework
         self.min_cell_size = int(min_cell_size)
         self.quarter = quarter
         self.study = study
         self.assignment = assignment
         self.definitions = dict(definitions or {})
+        self.confidence = check_confidence(confidence)
+        self.outcome = outcome
+        self.sources = list(sources) if sources is not None else sorted(set(_kinds(data)))
+        self._drivers = drivers
         self._data = mask_small_cells(conform(data), self.min_cell_size)
         self._data = self._sorted(self._data)
 
@@ -157,7 +173,49 @@ class JourneyMap:
             if bad:
                 raise ParameterError(f"The value for `{col}` must be among {known!r}, but {bad[0]!r} was passed.")
             frame = frame[frame[col].isin(want)]
-        return frame.reset_index(drop=True).copy()
+        out = frame.reset_index(drop=True).copy()
+        out.attrs.update(confidence=self.confidence, min_cell_size=self.min_cell_size)
+        return out
+
+    def drivers(self, *, persona=None, level: str | None = None) -> pd.DataFrame:
+        """Key drivers of the study's outcome: touchpoints and stages ranked by their share of R².
+
+        ``persona, level (touchpoint | stage), stage, driver, importance (% of R²), ci_low, ci_high
+        (bootstrap interval at the map's confidence), rank, n, r2, performance (0..100), quadrant,
+        outcome``. Empty when the study has no outcome (nor NPS or CSAT to stand in for one);
+        :meth:`not_measured` then names it.
+
+        Examples
+        --------
+        >>> jm.drivers(level="touchpoint").head(3)        # doctest: +SKIP
+        """
+        from .lanes import DRIVER_COLUMNS
+
+        frame = self._drivers if self._drivers is not None else pd.DataFrame(columns=DRIVER_COLUMNS)
+        if level is not None:
+            check_choice("level", level, ["touchpoint", "stage"])
+            frame = frame[frame["level"] == level]
+        if persona is not None:
+            check_choice("persona", persona, self.personas)
+            frame = frame[frame["persona"] == persona]
+        out = frame.sort_values(["persona", "level", "rank"], kind="stable").reset_index(drop=True)
+        out.attrs.update(confidence=self.confidence, outcome=self.outcome)
+        return out
+
+    def not_measured(self) -> list[str]:
+        """What this map cannot show because the study does not measure it, e.g. ``['CES', 'interviews']``.
+
+        Examples
+        --------
+        >>> jm.not_measured()                             # doctest: +SKIP
+        ['NPS', 'CES', 'interviews', 'events']
+        """
+        have = set(self._data.loc[self._data["lane"] == "metrics", "item"].dropna())
+        missing = [name for key, name in (("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")) if key not in have]
+        if self._drivers is None or not len(self._drivers):
+            missing.append("outcome")
+        missing += [kind for kind in ("survey", "interviews", "events") if kind not in self.sources]
+        return missing
 
     def pain_points(self, *, persona=None, stage=None, top: int | None = None) -> pd.DataFrame:
         """Ranked pain points (rank 1 = strongest evidence) with their evidence and a redacted quote."""
@@ -180,7 +238,8 @@ class JourneyMap:
 
     def metric(self, name: str) -> pd.DataFrame:
         """One metric (``nps``, ``csat``, ``ces``, ``conversion_rate``, ``repurchase_rate``) per persona and stage."""
-        check_choice("name", name, ["nps", "csat", "ces", "conversion_rate", "repurchase_rate"])
+        check_choice("name", name, ["nps", "csat", "ces", "outcome", "importance", "conversion_rate",
+                                    "repurchase_rate"])
         frame = self.table(lane="metrics")
         return frame[frame["item"] == name].reset_index(drop=True)
 
@@ -232,6 +291,14 @@ class JourneyMap:
         return self.wide()._repr_html_()
 
 
+def _kinds(data: pd.DataFrame) -> list[str]:
+    """The evidence kinds behind a table's rows, from their ``source`` texts."""
+    text = " ".join(map(str, data.get("source", pd.Series(dtype=str)).dropna().unique())).lower()
+    return [kind for kind, words in (("survey", ("survey", "rating", "usage", "csat", "nps")),
+                                     ("interviews", ("interview", "excerpt")), ("events", ("events",)))
+            if any(w in text for w in words)]
+
+
 def _cell_text(group: pd.DataFrame, top: int, width: int, min_cell_size: int) -> str:
     rows = group.sort_values("rank", kind="stable").head(top)
     parts = []
@@ -244,17 +311,20 @@ def _cell_text(group: pd.DataFrame, top: int, width: int, min_cell_size: int) ->
             parts.append(name)
         else:
             parts.append(f"{name} ({row.value:.3g})")
-    return "\n".join(textwrap.shorten(p, width) for p in parts)
+    return "\n".join(textwrap.fill(p, width) for p in parts)
 
 
 def current_state(study, personas=None, *, min_cell_size: int | None = None, top: int = 3,
-                  low_rating: int = 2, n_boot: int = 200, progress: bool = True) -> JourneyMap:
+                  low_rating: int = 2, n_boot: int = 200, confidence: float = 0.95, outcome: str | None = None,
+                  progress: bool = True) -> JourneyMap:
     """Build the current-state journey map of one study quarter.
 
-    Joins the survey (ratings, CSAT, CES, NPS), the coded interviews (pain points, quotes,
-    sentiment, negative themes) and the event log (channels, process, drop-offs, conversion) per
-    persona and stage. Opportunities come from the top pain points and from the "fix first"
-    quadrant of the importance-performance analysis of touchpoint ratings against NPS.
+    Joins the survey (ratings, CSAT, CES, NPS, the overall outcome), the coded interviews (pain
+    points, quotes, sentiment, negative themes) and the event log (channels, process, drop-offs,
+    conversion) per persona and stage, with whatever of these the study has: a lane without
+    evidence is empty and :meth:`JourneyMap.not_measured` names what is missing. Opportunities
+    come from the "fix first" quadrant of the importance-performance analysis of the key drivers
+    of the outcome, then from the strongest pain points.
 
     Parameters
     ----------
@@ -270,8 +340,13 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
     low_rating : int, default 2
         Touchpoint ratings at or below it (on 1..5) count as pain-point evidence.
     n_boot : int, default 200
-        Bootstrap resamples for the intervals of touchpoint importance (key drivers of NPS) behind
-        the "fix first" opportunities; 0 for none.
+        Bootstrap resamples for the intervals of the key drivers of the outcome; 0 for none.
+    confidence : float, default 0.95
+        Level of every interval on the map (Wilson, t, adjusted-Wald, bootstrap percentiles).
+    outcome : str, optional
+        Survey column of the overall outcome the key drivers explain. Default: the study's
+        ``outcome``, else the NPS item, else overall CSAT (mean of the stage items); without any,
+        no drivers (and the map says the outcome is not measured).
     progress : bool, default True
         Show a tqdm bar over the lanes.
 
@@ -287,14 +362,19 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
     """
     from . import lanes
 
+    from ..evidence.intervals import check_confidence
+
     size = study.config.min_cell_size if min_cell_size is None else int(min_cell_size)
     evidence = lanes.Evidence.collect(study, personas, low_rating=low_rating, top=top, min_cell_size=size,
-                                      n_boot=n_boot)
+                                      n_boot=n_boot, confidence=check_confidence(confidence), outcome=outcome)
     frames = [builder(evidence) for builder in tqdm(lanes.BUILDERS, desc="journey lanes",
                                                     disable=not progress, leave=False)]
+    sources = [kind for kind in ("survey", "interviews", "events") if kind in study.files]
     return JourneyMap(pd.concat([conform(f) for f in frames], ignore_index=True),
                       framework=study.framework, min_cell_size=size, quarter=study.quarter,
-                      study=study, assignment=evidence.assignment, definitions=evidence.definitions)
+                      study=study, assignment=evidence.assignment, definitions=evidence.definitions,
+                      confidence=evidence.confidence, drivers=lanes.key_driver_table(evidence),
+                      outcome=evidence.outcome.name if evidence.outcome is not None else None, sources=sources)
 
 
 def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.DataFrame:
