@@ -46,7 +46,8 @@ def _cmd_validate(args) -> int:
         print(format_summary(table.drop(columns="quarter")))
     summary = pd.concat(tables, ignore_index=True)
     print(f"\n{base.config.name}: {len(quarters)} quarter(s) valid; "
-          f"{int((summary['action'] != 'read').sum())} finding(s) handled by the documented rules.")
+          f"{int((~summary['action'].isin(['read', 'applied'])).sum())} finding(s) handled by the "
+          f"documented rules ({int((summary['check'] == 'rule').sum())} rule(s) applied).")
     return 0
 
 

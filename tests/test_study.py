@@ -260,3 +260,136 @@ def test_birth_years_are_judged_against_the_surveys_year_not_today():
     assert any("1926..2012" in f["detail"] for f in found)
     in_2020, _ = clean_survey(raw, Config(), year=2020)  # an old quarter re-run today
     assert in_2020["birth_year"].isna().tolist() == [False, True, True]
+
+
+# ---------------------------------------------------------------- outcome, weights, quality rules
+def _with(folder, extra: str, survey: pd.DataFrame | None = None) -> None:
+    (folder / "study.yml").write_text(STUDY + textwrap.dedent(extra), encoding="utf-8")
+    if survey is not None:
+        survey.to_csv(folder / "q3" / "survey.csv", index=False)
+
+
+def _labelled(values):
+    return SURVEY.assign(sat=values)
+
+
+LABELS = ["satisfied", "neutral or dissatisfied"] * 6
+
+
+def test_text_outcome_becomes_0_1_aligned_with_the_survey(tiny):
+    path, folder = tiny
+    _with(folder, """\
+        outcome: {column: sat, kind: labels, positive: [satisfied],
+                  negative: [neutral or dissatisfied], label: Satisfied}
+        """, _labelled(LABELS[:11] + [None]))
+    study = cjm.load_study(path)
+    outcome = study.outcome
+    assert outcome.values.index.equals(study.survey.index)
+    assert outcome.values.tolist()[:4] == [1.0, 0.0, 1.0, 0.0] and pd.isna(outcome.values.iloc[-1])
+    assert outcome.label == "Satisfied" and "1 = 'satisfied'" in outcome.spec.describe()
+
+
+def test_unknown_text_outcome_value_names_the_values_and_rows(tiny, capsys):
+    path, folder = tiny
+    _with(folder, """\
+        outcome: {column: sat, kind: labels, positive: [satisfied], negative: [neutral or dissatisfied]}
+        """, _labelled(LABELS[:4] + ["Satisfied!"] + LABELS[5:9] + ["meh"] + LABELS[10:]))
+    code, _, err = _validate(path, capsys, "--quarter", "2026Q3")
+    assert code == 1 and "Traceback" not in err
+    assert "'sat'" in err and "'Satisfied!'" in err and "'meh'" in err and "rows 5, 10" in err
+    assert "'satisfied'" in err and "'neutral or dissatisfied'" in err  # the values it expected
+
+
+def test_binary_and_scale_outcomes(tiny):
+    path, folder = tiny
+    _with(folder, "outcome: {column: back, kind: binary, positive: [0]}\n",
+          SURVEY.assign(back=[1, 0] * 6))
+    assert cjm.load_study(path).outcome.values.tolist()[:2] == [0.0, 1.0]   # positive: [0] flips
+    _with(folder, "outcome: {column: intent, kind: scale, scale: [1, 5], positive: [4, 5]}\n",
+          SURVEY.assign(intent=[5, 4, 3, 2, 1, 9] * 2))
+    study = cjm.load_study(path)
+    assert study.outcome.values.tolist()[:5] == [5, 4, 3, 2, 1] and pd.isna(study.outcome.values.iloc[5])
+    assert study.outcome.positive.tolist()[:5] == [1.0, 1.0, 0.0, 0.0, 0.0]
+    summary = study.quality()
+    row = summary[(summary["column"] == "intent") & (summary["check"] == "out of range")]
+    assert row["count"].item() == 2 and "9" in row["detail"].item() and "np." not in row["detail"].item()
+
+
+@pytest.mark.parametrize("outcome, message", [
+    ("{column: sat, kind: label}", "'outcome.kind' must be one of ['binary', 'labels', 'scale']"),
+    ("{column: sat, kind: labels, positive: [satisfied]}", "'outcome.negative' must list"),
+    ("{kind: binary}", "'outcome.column' is missing"),
+    ("{column: s, kind: scale, scale: [5, 1]}", "'outcome.scale' must be [low, high]"),
+    ("{column: s, kind: binary, colour: red}", "unknown entries 'colour'"),
+])
+def test_bad_outcome_keys_name_the_key(tiny, outcome, message):
+    path, folder = tiny
+    _with(folder, f"outcome: {outcome}\n")
+    with pytest.raises(ConfigError) as err:
+        cjm.load_study(path)
+    assert message in str(err.value) and str(path) in str(err.value)
+
+
+def test_missing_outcome_column_names_the_study_key(tiny):
+    path, folder = tiny
+    _with(folder, "outcome: {column: overall, kind: binary}\n")
+    with pytest.raises(DataError, match="'overall' \\(study key 'outcome.column'\\)"):
+        cjm.load_study(path).survey
+
+
+def test_weights_are_parsed_and_checked(tiny):
+    path, folder = tiny
+    survey = SURVEY.assign(w=[1.5, 0.5] * 6)
+    _with(folder, "", survey)
+    text = (folder / "study.yml").read_text().replace("  free_text: [feedback]\n",
+                                                       "  free_text: [feedback]\n  weights: w\n")
+    (folder / "study.yml").write_text(text)
+    study = cjm.load_study(path)
+    assert study.weights.tolist() == [1.5, 0.5] * 6 and study.columns.weights == "w"
+    survey.loc[3, "w"] = -1
+    survey.to_csv(folder / "q3" / "survey.csv", index=False)
+    with pytest.raises(DataError, match="'w' \\(study key 'survey.weights'\\) must hold weights >= 0.*rows 4"):
+        cjm.load_study(path).survey
+
+
+def test_quality_block_sets_the_age_range_and_every_rule_is_listed_plainly(tiny):
+    path, folder = tiny
+    study = cjm.load_study(path)          # default: 0..120, the child (8) is kept and counted
+    summary = study.quality()
+    young = summary[summary["check"] == "young respondents"]
+    assert young["count"].item() == 1 and "8" in young["detail"].item()
+    rules = summary[summary["check"] == "rule"]
+    assert rules["detail"].str.contains("age outside 0..120").any()
+    assert rules["detail"].str.contains("scales").any() and rules["detail"].str.contains("junk").any()
+    assert not summary["detail"].str.contains("np\\.|\\.0\\b", regex=True).any()  # plain values only
+    _with(folder, "quality: {age_range: [14, 99], junk_values: [Medan]}\n")
+    study = cjm.load_study(path)
+    assert pd.isna(study.survey.loc[4, "age"])
+    city = study.survey["city"]   # the study's junk list replaces the default one
+    assert city.isna().sum() == 3 and (city == "YOLO").sum() == 1
+    assert study.quality()["detail"].str.contains("age outside 14..99").any()
+
+
+@pytest.mark.parametrize("block, message", [
+    ("{age_range: [99, 14]}", "'quality.age_range' must be [low, high]"),
+    ("{age: [0, 99]}", "unknown entries 'age'"),
+    ("{min_category_share: 5}", "'quality.min_category_share' must be a fraction"),
+])
+def test_bad_quality_rules_name_the_key(tiny, block, message):
+    path, folder = tiny
+    _with(folder, f"quality: {block}\n")
+    with pytest.raises(ConfigError, match=message.replace("[", "\\[").replace("]", "\\]")):
+        cjm.load_study(path)
+
+
+def test_rating_scales_can_be_set_per_kind(tiny):
+    path, folder = tiny
+    text = (folder / "study.yml").read_text().replace("  free_text: [feedback]\n",
+                                                       "  free_text: [feedback]\n  scales: {touchpoint: [0, 10]}\n")
+    (folder / "study.yml").write_text(text)
+    study = cjm.load_study(path)
+    assert study.columns.scale("touchpoint") == (0, 10) and study.columns.scale("csat") == (1, 5)
+    assert study.survey["tp_checkout"].isna().sum() == 0      # 0 is on a 0..10 scale: an answer
+    (folder / "study.yml").write_text(text.replace("[0, 10]", "[10, 0]"))
+    with pytest.raises(ConfigError, match="survey.scales.touchpoint"):
+        cjm.load_study(path)

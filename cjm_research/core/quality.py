@@ -97,7 +97,8 @@ class QualityRules:
     not_applicable : list, optional
         Rating codes that mean "not applicable" (also settable as ``survey.not_applicable``).
     junk_values : list of str, optional
-        Category values that mean "no answer" (case-insensitive); default ``JUNK_VALUES``.
+        Category values that mean "no answer" (case-insensitive); the study's list replaces the
+        default ``JUNK_VALUES``, so a real category called "none" can be kept.
     min_category_share : float, default 0.003
         A category seen in a smaller share of rows is junk, on surveys of ``min_category_rows``
         (default 1000) rows or more; 0 turns the rule off.
