@@ -410,3 +410,45 @@ def test_weights_column_and_raking_together_is_a_config_error(tmp_path):
     path = _raked_study(tmp_path, lambda c: c.update(weighting={"rake_to": RAKE_TO}))
     with pytest.raises(ConfigError, match="not both"):
         load_study(path)
+
+
+# ---------------------------------------------------------------- weighted key drivers
+
+from cjm_research.evidence import drivers as kd  # noqa: E402
+
+
+def _ratings(seed=2, n=150):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(rng.integers(1, 6, size=(n, 3)).astype(float), columns=["tp_a", "tp_b", "tp_c"])
+    df["overall"] = (2 * df.tp_a + df.tp_b + rng.normal(0, 2, n)).round()
+    return df.assign(equal=1.7, w=rng.integers(1, 4, n))
+
+
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_drivers_with_equal_weights_are_the_unweighted_drivers(missing):
+    df = _ratings()
+    df.loc[[3, 8, 40], "tp_b"] = np.nan
+    plain = kd.key_drivers(df, ["tp_a", "tp_b", "tp_c"], "overall", missing=missing, n_boot=60)
+    weighted = kd.key_drivers(df, ["tp_a", "tp_b", "tp_c"], "overall", missing=missing,
+                              n_boot=60, weights="equal")
+    pd.testing.assert_frame_equal(plain, weighted, check_exact=False, rtol=1e-9)
+
+
+def test_integer_weights_give_the_importance_of_duplicated_rows():
+    df = _ratings()
+    doubled = df.loc[df.index.repeat(df.w)]
+    cols = ["tp_a", "tp_b", "tp_c"]
+    weighted = kd.key_drivers(df, cols, "overall", weights="w", n_boot=0)
+    plain = kd.key_drivers(doubled, cols, "overall", n_boot=0)
+    assert np.allclose(weighted["importance"], plain["importance"])
+    assert weighted["n"].iloc[0] == len(df) and weighted["n_eff"].iloc[0] == pytest.approx(
+        wt.effective_n(df.w))
+    table = kd.importance_performance(df, cols, "overall", weights="w", n_boot=0)
+    by_hand = 100 * (np.average(df.tp_a, weights=df.w) - 1) / 4
+    assert table.set_index("driver").loc["tp_a", "performance"] == pytest.approx(by_hand)
+
+
+def test_drivers_with_bad_weights_name_the_column():
+    df = _ratings().assign(w=lambda d: d.w.where(d.index != 7, -1))
+    with pytest.raises(DataError, match=r"weights column 'w'.*rows \[7\]"):
+        kd.key_drivers(df, ["tp_a", "tp_b"], "overall", weights="w", n_boot=0)

@@ -3,7 +3,8 @@
 Importance is a relative-importance decomposition of the R^2 of the outcome on the ratings:
 Johnson's relative weights (Johnson 2000; fast, the default) or the exact Shapley R^2
 decomposition (LMG), both computed from the correlation matrix and with seeded bootstrap
-percentile intervals. :func:`importance_performance` crosses importance with each touchpoint's
+percentile intervals. With survey ``weights=`` (a column) the correlations are weighted Pearson
+correlations and each bootstrap resample of respondents keeps their weights. :func:`importance_performance` crosses importance with each touchpoint's
 performance to find the "fix first" touchpoints (important, yet rated low).
 
 Examples
@@ -27,6 +28,7 @@ from tqdm.auto import tqdm
 
 from ..core.errors import DataError, ParameterError, check_choice, preview
 from .intervals import percentile_interval
+from .weights import check_weights, effective_n, weighted_corr
 
 QUADRANTS = {(True, False): "fix first", (True, True): "keep up the good work",
              (False, False): "low priority", (False, True): "possible overkill"}
@@ -72,7 +74,12 @@ def shapley_r2(corr: np.ndarray) -> np.ndarray:
 METHODS = {"relative_weights": relative_weights, "shapley": shapley_r2}
 
 
-def _matrix(data: pd.DataFrame, drivers: list, outcome: str, missing: str) -> pd.DataFrame:
+def _matrix(data: pd.DataFrame, drivers: list, outcome: str, missing: str,
+            weights: str | None = None) -> pd.DataFrame:
+    """The numeric rating matrix (the weight column last, when weighted) of the usable rows."""
+    if weights is not None:
+        data = data.assign(**{weights: check_weights(data, weights)})
+        data = data[data[weights] > 0]  # a zero weight carries no information on correlations
     cols = [*drivers, outcome]
     absent = [c for c in cols if c not in data.columns]
     if absent:
@@ -88,11 +95,19 @@ def _matrix(data: pd.DataFrame, drivers: list, outcome: str, missing: str) -> pd
     if constant or len(frame) < len(cols) + 2:
         raise DataError(f"Key drivers need varying ratings and more rows than drivers: "
                         f"{len(frame)} usable rows, constant column(s) {preview(constant)}.")
-    return frame
+    return frame if weights is None else frame.assign(**{weights: data.loc[frame.index, weights]})
 
 
-def _correlations(frame: pd.DataFrame) -> np.ndarray:
-    corr = frame.corr()
+def _corr(values: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    """Pearson correlations of the columns (pairwise complete), weighted when ``weights`` is given."""
+    if weights is None:
+        return pd.DataFrame(values).corr().to_numpy()
+    return weighted_corr(values, weights)
+
+
+def _correlations(frame: pd.DataFrame, weights: np.ndarray | None = None) -> np.ndarray:
+    corr = pd.DataFrame(_corr(frame.to_numpy(), weights), index=frame.columns,
+                        columns=frame.columns) if weights is not None else frame.corr()
     if corr.isna().to_numpy().any():
         pairs = [f"{a} & {b}" for i, a in enumerate(corr.columns) for b in corr.columns[i + 1:]
                  if np.isnan(corr.loc[a, b])]
@@ -102,7 +117,7 @@ def _correlations(frame: pd.DataFrame) -> np.ndarray:
 
 
 def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_weights",
-                missing="listwise", n_boot=500, confidence=0.95, random_state=0,
+                missing="listwise", weights=None, n_boot=500, confidence=0.95, random_state=0,
                 progress=False) -> pd.DataFrame:
     """Relative importance of each driver for ``outcome``, with bootstrap intervals.
 
@@ -118,6 +133,9 @@ def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_w
     missing : {"listwise", "pairwise"}
         Drop respondents with any missing rating, or use pairwise-complete correlations (keeps
         respondents who skipped touchpoints they did not use).
+    weights : str, optional
+        Column of survey weights: weighted correlations, resamples that keep each respondent's
+        weight, and the Kish ``n_eff`` of the rows used.
     n_boot : int
         Seeded bootstrap resamples of respondents for the intervals (0 for none).
 
@@ -126,7 +144,7 @@ def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_w
     DataFrame
         ``driver``, ``importance`` (share of R^2 it carries; the column sums to ``r2``),
         ``share`` (% of R^2), ``ci_low``, ``ci_high`` (interval of ``share``), ``rank``, ``n``,
-        ``r2``, ``method``; sorted by importance.
+        ``n_eff``, ``r2``, ``method``; sorted by importance.
     """
     check_choice("method", method, list(METHODS))
     check_choice("missing", missing, ["listwise", "pairwise"])
@@ -134,31 +152,33 @@ def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_w
     if method == "shapley" and len(drivers) > MAX_SHAPLEY_DRIVERS:
         raise ParameterError(f"method='shapley' handles at most {MAX_SHAPLEY_DRIVERS} drivers, "
                              f"but {len(drivers)} were passed; use 'relative_weights'.")
-    frame = _matrix(data, drivers, outcome, missing)
-    weights = METHODS[method](_correlations(frame))
-    low, high = _bootstrap(frame, METHODS[method], n_boot, confidence, random_state, progress)
-    r2 = weights.sum()
-    out = pd.DataFrame({"driver": drivers, "importance": weights, "share": 100 * weights / r2,
-                        "ci_low": low, "ci_high": high, "n": len(frame), "r2": r2,
+    frame = _matrix(data, drivers, outcome, missing, weights)
+    w = None if weights is None else frame.pop(weights).to_numpy(dtype=float)
+    importance = METHODS[method](_correlations(frame, w))
+    low, high = _bootstrap(frame, METHODS[method], n_boot, confidence, random_state, progress, w)
+    r2 = importance.sum()
+    out = pd.DataFrame({"driver": drivers, "importance": importance, "share": 100 * importance / r2,
+                        "ci_low": low, "ci_high": high, "n": len(frame),
+                        "n_eff": float(len(frame)) if w is None else effective_n(w), "r2": r2,
                         "method": method})
     out = out.sort_values("importance", ascending=False, ignore_index=True)
     out.insert(3, "rank", np.arange(1, len(out) + 1))
     return out
 
 
-def _bootstrap(frame, fn, n_boot, confidence, random_state, progress):
+def _bootstrap(frame, fn, n_boot, confidence, random_state, progress, w=None):
     if n_boot <= 0:
         return np.nan, np.nan
     rng = np.random.default_rng(random_state)
     values = frame.to_numpy()
     shares = []
     for _ in tqdm(range(n_boot), desc="key-driver bootstrap", disable=not progress):
-        sample = pd.DataFrame(values[rng.integers(0, len(values), len(values))])
-        corr = sample.corr().to_numpy()
+        rows = rng.integers(0, len(values), len(values))
+        corr = _corr(values[rows], None if w is None else w[rows])
         if np.isnan(corr).any():
             continue  # a resample where some rating did not vary carries no information
-        w = fn(corr)
-        shares.append(100 * w / w.sum())
+        importance = fn(corr)
+        shares.append(100 * importance / importance.sum())
     if not shares:
         return np.nan, np.nan
     return percentile_interval(np.array(shares), confidence=confidence, axis=0)
@@ -166,12 +186,13 @@ def _bootstrap(frame, fn, n_boot, confidence, random_state, progress):
 
 def importance_performance(data: pd.DataFrame, drivers, outcome: str, *, scale=(1, 5),
                            importance: pd.DataFrame | None = None, labels=None,
-                           **options) -> pd.DataFrame:
+                           weights=None, **options) -> pd.DataFrame:
     """Importance-performance quadrant table: "fix first" = high importance, low performance.
 
     Performance is the mean rating rescaled to 0..100 on ``scale``; importance is the ``share``
     column of :func:`key_drivers` (computed here unless ``importance`` is given). The cut lines
-    are the averages across drivers, the usual choice in importance-performance analysis.
+    are the averages across drivers, the usual choice in importance-performance analysis. With
+    ``weights`` (a column) performance is the weighted mean rating and importance is weighted.
 
     Returns
     -------
@@ -181,9 +202,11 @@ def importance_performance(data: pd.DataFrame, drivers, outcome: str, *, scale=(
         ``.attrs["performance_cut"]``.
     """
     drivers = list(drivers)
-    imp = importance if importance is not None else key_drivers(data, drivers, outcome, **options)
+    imp = importance if importance is not None else key_drivers(data, drivers, outcome,
+                                                                 weights=weights, **options)
     low, high = scale
-    perf = {d: 100 * (pd.to_numeric(data[d], errors="coerce").mean() - low) / (high - low)
+    w = None if weights is None else check_weights(data, weights)
+    perf = {d: 100 * (_mean(pd.to_numeric(data[d], errors="coerce"), w) - low) / (high - low)
             for d in drivers}
     table = imp[["driver", "share", "ci_low", "ci_high"]].rename(columns={"share": "importance"})
     table["performance"] = table["driver"].map(perf)
@@ -194,6 +217,13 @@ def importance_performance(data: pd.DataFrame, drivers, outcome: str, *, scale=(
                          for i, p in zip(table["importance"], table["performance"])]
     table.attrs.update(importance_cut=imp_cut, performance_cut=perf_cut)
     return table
+
+
+def _mean(values: pd.Series, w: pd.Series | None) -> float:
+    if w is None:
+        return values.mean()
+    ok = values.notna() & (w > 0)
+    return float(np.average(values[ok], weights=w[ok])) if ok.any() else np.nan
 
 
 def plot_drivers(table: pd.DataFrame, *, ax=None):

@@ -198,6 +198,14 @@ def weighted_corr(values: np.ndarray, w) -> np.ndarray:
     True
     """
     values, w = np.asarray(values, dtype=float), np.asarray(w, dtype=float)
+    if not np.isnan(values).any():  # complete data: one weighted covariance matrix
+        centred = values - np.average(values, axis=0, weights=w)
+        cov = (centred * w[:, None]).T @ centred
+        sd = np.sqrt(np.diag(cov))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = cov / np.outer(sd, sd)
+        np.fill_diagonal(out, np.where(sd > 0, 1.0, np.nan))
+        return out
     p = values.shape[1]
     out = np.eye(p)
     for i in range(p):
