@@ -104,7 +104,7 @@ def test_kprototypes_fixed_k_and_predict(data):
 
 def test_wrong_method_and_k_use_clear_messages(data):
     with pytest.raises(ParameterError, match=r"The value for `method` must be one of \['kmeans', 'gmm', 'ward', "
-                                             r"'kprototypes'\], but 'kmean' was passed"):
+                                             r"'kprototypes', 'lca'\], but 'kmean' was passed"):
         cjm.PersonaModel(FEATURES, method="kmean").fit(data[0])
     with pytest.raises(ParameterError, match="`k` must be 'auto' or an integer >= 2, but 1 was passed"):
         cjm.PersonaModel(FEATURES, k=1).fit(data[0])

@@ -69,7 +69,7 @@ def plot_card(model, persona: int, *, interviews=None, names=None, ax=None):
     --------
     >>> ax = model.plot_card(0)          # doctest: +SKIP
     """
-    model._check_persona(persona)
+    model.check_persona(persona)
     ax = ax or plt.gca()
     top = distinguishing(model.feature_table(), top=6)
     top = top[top["persona"] == persona].iloc[::-1]

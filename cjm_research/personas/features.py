@@ -85,9 +85,9 @@ def resolve_features(features, df: pd.DataFrame, *, source: str = "data") -> dic
     else:
         spec = {kind: [] for kind in KINDS}
         for col in features:
-            _check_columns([col], df, source)
+            check_columns([col], df, source)
             spec[infer_kind(df[col])].append(str(col))
-    _check_columns([c for kind in KINDS for c in spec[kind]], df, source)
+    check_columns([c for kind in KINDS for c in spec[kind]], df, source)
     if not any(spec.values()):
         raise ParameterError(f"{source}: no persona features given or found; pass `features=`.")
     return spec
@@ -103,7 +103,8 @@ def _default_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if usable(df[c])]
 
 
-def _check_columns(columns, df: pd.DataFrame, source: str) -> None:
+def check_columns(columns, df: pd.DataFrame, source: str) -> None:
+    """Raise a :class:`DataError` naming the persona feature columns missing from ``df``."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataError(f"{source}: persona feature column(s) {preview(missing)} not found; "

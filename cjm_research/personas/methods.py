@@ -7,6 +7,8 @@ because agglomerative clustering needs memory quadratic in the number of rows.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -14,21 +16,26 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_argmin
 from sklearn.mixture import GaussianMixture
 
-METHODS = ["kmeans", "gmm", "ward", "kprototypes"]
+METHODS = ["kmeans", "gmm", "ward", "kprototypes", "lca"]
+LIKELIHOOD = ("gmm", "lca")  # methods with a likelihood: BIC and membership probabilities
+MIXED = ("kprototypes", "lca")  # methods that take raw category codes next to scaled numbers
 GMM_REG_COVAR = 0.1  # added to the diagonal, in units of the standardised feature variance
 
 
 class Assigner:
     """Label rows with a fitted clusterer; ``predict`` mirrors the fitting rule.
 
-    ``estimator`` is a scikit-learn or kmodes model, or ``None`` for nearest-centroid assignment
-    (Ward), with ``centroids`` in the encoded space.
+    ``estimator`` is a scikit-learn, kmodes or stepmix model, or ``None`` for nearest-centroid
+    assignment (Ward), with ``centroids`` in the encoded space. k-prototypes and latent class
+    analysis read the ``mixed`` matrix (scaled numbers next to category codes), the others ``X``.
     """
 
     def __init__(self, method: str, estimator=None, centroids=None, categorical=None):
         self.method, self.estimator, self.centroids, self.categorical = method, estimator, centroids, categorical
 
     def predict(self, X: np.ndarray, mixed: np.ndarray | None = None) -> np.ndarray:
+        if self.method == "lca":
+            return self.estimator.predict(mixed.astype(float)).astype(int)
         if self.method == "kprototypes":
             if self.categorical and len(self.categorical) == mixed.shape[1]:
                 return self.estimator.predict(mixed).astype(int)
@@ -36,6 +43,18 @@ class Assigner:
         if self.estimator is None:
             return pairwise_distances_argmin(X, self.centroids).astype(int)
         return self.estimator.predict(X).astype(int)
+
+    def predict_proba(self, X: np.ndarray, mixed: np.ndarray | None = None) -> np.ndarray:
+        """Membership probability of each row in each cluster (Gaussian mixture, latent classes)."""
+        if self.method == "lca":
+            return self.estimator.predict_proba(mixed.astype(float))
+        return self.estimator.predict_proba(X)
+
+    def bic(self, X: np.ndarray, mixed: np.ndarray | None = None) -> float:
+        """Bayesian information criterion of the fitted mixture on the rows given (lower is better)."""
+        if self.method == "lca":
+            return float(self.estimator.bic(mixed.astype(float)))
+        return float(self.estimator.bic(X))
 
 
 def fit_k(method: str, X: np.ndarray, k: int, seed: int, *, mixed=None, categorical=None,
@@ -56,7 +75,39 @@ def fit_k(method: str, X: np.ndarray, k: int, seed: int, *, mixed=None, categori
         centroids = np.vstack([X[sample][cut == c].mean(axis=0) for c in np.unique(cut)])
         assigner = Assigner(method, None, centroids)
         return assigner, assigner.predict(X)
+    if method == "lca":
+        return _fit_lca(mixed, k, seed, categorical)
     return _fit_kprototypes(mixed, k, seed, categorical)
+
+
+def _fit_lca(mixed: np.ndarray, k: int, seed: int, categorical: list[int]):
+    """Latent class / latent profile analysis with stepmix: numbers as Gaussians, categories as categorical.
+
+    Numeric and ordinal features are diagonal Gaussian indicators (a latent profile model), each
+    categorical feature a categorical indicator over its integer codes (the latent class model of
+    survey research); one model holds both, fitted by EM from two seeded starts.
+    """
+    from stepmix.stepmix import StepMix
+
+    n_cat = len(categorical or [])
+    n_num = mixed.shape[1] - n_cat
+    data = mixed.astype(float)
+    parts = {}
+    if n_num:
+        parts["numeric"] = {"model": "gaussian_diag", "n_columns": n_num}
+    if n_cat:
+        outcomes = int(np.nanmax(data[:, n_num:])) + 1
+        parts["categorical"] = {"model": "categorical", "n_columns": n_cat, "max_n_outcomes": outcomes}
+    descriptor = parts if len(parts) > 1 else next(iter(parts.values()))["model"]
+    params = None if len(parts) > 1 else {k_: v for k_, v in next(iter(parts.values())).items()
+                                          if k_ not in ("model", "n_columns")}
+    est = StepMix(n_components=k, measurement=descriptor, measurement_params=params or None, n_init=2,
+                  max_iter=300, rel_tol=1e-6, random_state=seed, progress_bar=0, verbose=0)
+    with warnings.catch_warnings():  # a start that stops at max_iter is reported by the BIC, not a warning
+        warnings.simplefilter("ignore")
+        est.fit(data)
+    assigner = Assigner("lca", est, categorical=categorical)
+    return assigner, assigner.predict(data, data)
 
 
 def ward_tree(X: np.ndarray, seed: int, max_rows: int = 5000):

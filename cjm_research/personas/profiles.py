@@ -102,18 +102,61 @@ def describe(row) -> str:
     return f"{'high' if row['effect'] > 0 else 'low'} {label} ({row['effect']:+.1f} sd)"
 
 
+# Nouns for people: a category level holding one ("disloyal Customer") names the persona itself.
+PEOPLE = {"customer": "customers", "client": "clients", "passenger": "passengers", "traveller": "travellers",
+          "traveler": "travelers", "user": "users", "guest": "guests", "shopper": "shoppers",
+          "buyer": "buyers", "member": "members", "visitor": "visitors", "student": "students",
+          "employee": "employees", "patient": "patients", "subscriber": "subscribers", "owner": "owners"}
+
+
+def level_phrase(feature: str, level) -> tuple[str, bool]:
+    """A category level as words of a persona name, and whether it names people.
+
+    A level that holds a noun for people becomes a plural ("disloyal Customer" -> "disloyal
+    customers"); a level that repeats a word of its feature's label stands alone ("Business travel"
+    of "Type of Travel" -> "business travel"); any other level gets the label after it ("app
+    channel"). Words in capitals (acronyms) keep their case.
+
+    Examples
+    --------
+    >>> level_phrase("Customer Type", "disloyal Customer")
+    ('disloyal customers', True)
+    >>> level_phrase("Type of Travel", "Business travel")
+    ('business travel', False)
+    >>> level_phrase("preferred_channel", "app")
+    ('app preferred channel', False)
+    """
+    words = [w if w.isupper() and len(w) > 1 else w.lower() for w in str(level).replace("_", " ").split()]
+    label = str(feature).replace("_", " ").lower()
+    people = [i for i, w in enumerate(words) if w in PEOPLE]
+    if people:
+        words[people[-1]] = PEOPLE[words[people[-1]]]
+        return " ".join(words), True
+    if set(words) & set(label.split()) - {"of", "the", "a", "and", "or"}:
+        return " ".join(words), False
+    return " ".join(words + [label]), False
+
+
 def default_names(table: pd.DataFrame, n_personas: int) -> list[str]:
-    """Descriptive default names from each persona's two most distinguishing features, unique."""
+    """Descriptive default names from each persona's two most distinguishing features, unique.
+
+    Categories are phrased by :func:`level_phrase`; a phrase that names people comes first
+    ("Disloyal customers, low age"), numeric features read "high age" or "low age".
+    """
     top = distinguishing(table, top=2)
     words = {p: [] for p in range(n_personas)}
     for r in top.itertuples():
-        label = str(r.feature).replace("_", " ")
-        if r.persona in words:
-            words[r.persona].append(f"{r.level} {label}" if r.kind == "categorical"
-                                    else f"{'high' if r.effect > 0 else 'low'} {label}")
+        if r.persona not in words:
+            continue
+        if r.kind == "categorical":
+            phrase, people = level_phrase(r.feature, r.level)
+        else:
+            phrase, people = f"{'high' if r.effect > 0 else 'low'} {str(r.feature).replace('_', ' ')}", False
+        words[r.persona].insert(0 if people else len(words[r.persona]), phrase)
     names = []
     for p in range(n_personas):
-        name = ", ".join(words[p]).capitalize() if words[p] else f"Persona {p}"
+        name = ", ".join(words[p]) if words[p] else f"Persona {p}"
+        name = name[:1].upper() + name[1:]
         names.append(name if name not in names else f"{name} ({p})")
     return names
 

@@ -60,11 +60,16 @@ def _best_jaccard(persona: np.ndarray, boot: np.ndarray, mapping: np.ndarray, k:
 
 
 def stability_frame(jac: np.ndarray, ari: np.ndarray, names: list[str]) -> pd.DataFrame:
-    """A row per persona: mean Jaccard, its spread, share of resamples where it dissolved, reading."""
+    """A row per persona: mean Jaccard, its spread, share of resamples where it dissolved, Hennig's reading.
+
+    ``jaccard_reading`` is Hennig's band alone; ``reading`` starts as the same and
+    :meth:`PersonaModel.stability` replaces it by the reading that weighs the structure too.
+    """
     mean = jac.mean(axis=0)
     frame = pd.DataFrame({"persona": range(len(names)), "name": names, "jaccard": mean,
                           "jaccard_sd": jac.std(axis=0), "dissolved_share": (jac <= DISSOLVED).mean(axis=0),
-                          "reading": [reading(v) for v in mean], "ari": float(ari.mean())})
+                          "jaccard_reading": [reading(v) for v in mean], "reading": [reading(v) for v in mean],
+                          "ari": float(ari.mean())})
     frame.attrs["ari"] = float(ari.mean())
     frame.attrs["n_boot"] = len(ari)
     return frame

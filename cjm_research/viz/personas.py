@@ -35,15 +35,15 @@ def plot_scores(model, ax=None):
 
 def projection(model, *, max_points: int = 3000) -> pd.DataFrame:
     """First two principal components of a seeded sample of respondents, with persona names."""
-    key = ("projection", max_points)
-    if key not in model._cache:  # the coordinates do not depend on the clustering
+    def compute():  # the coordinates do not depend on the clustering, so they are computed once
         rng = np.random.default_rng(model.random_state)
         n = len(model.X_)
         rows = np.sort(rng.choice(n, max_points, replace=False)) if n > max_points else np.arange(n)
         pca = PCA(2, random_state=model.random_state)
         xy = pca.fit_transform(model.X_[rows])
-        model._cache[key] = (rows, xy, tuple(pca.explained_variance_ratio_))
-    rows, xy, explained = model._cache[key]
+        return rows, xy, tuple(pca.explained_variance_ratio_)
+
+    rows, xy, explained = model.cached(("projection", max_points), compute)
     names = np.array(model.names_, dtype=object)
     labels = model.labels_[rows]
     data = pd.DataFrame({"pc1": xy[:, 0], "pc2": xy[:, 1], "persona_id": labels, "persona": names[labels]})
