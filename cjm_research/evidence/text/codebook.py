@@ -220,8 +220,8 @@ class Codebook:
         for c in self.codes:
             if c.id == code_id:
                 return c
-        raise ParameterError(f"The value for `code` must be one of {preview(self.ids, limit=12)}, "
-                             f"but {code_id!r} was passed.")
+        ids = self.ids if len(self.ids) <= 12 else f"[{preview(self.ids, limit=12)}]"
+        raise ParameterError(f"The value for `code` must be one of {ids}, but {code_id!r} was passed.")
 
     def label(self, code_id: str, language: str = "en") -> str:
         """The label of a code in ``language`` (en or id)."""

@@ -385,6 +385,8 @@ class CodingSession:
 
     def __init__(self, turns, codebook: Codebook, *, log=None, customer_ids: dict | None = None):
         self.turns = _participant_turns(turns)
+        self.all_turns = turns if "participant" in turns.columns else turns.assign(
+            participant=self.turns["participant"].iloc[0] if len(self.turns) else "participant")
         self.codebook = codebook
         self.log = Path(log) if log is not None else None
         self.customer_ids = dict(customer_ids or {})
@@ -510,6 +512,30 @@ class CodingSession:
         path = Path(path)
         self.excerpts().to_csv(path, index=False, lineterminator="\n")
         return path
+
+    def transcripts(self) -> tuple[dict, pd.DataFrame]:
+        """Each participant's whole transcript (``speaker: text`` per turn, interviewer turns
+        included) and the excerpts with ``start``/``end`` moved to offsets in it."""
+        sources, shift = {}, {}
+        for participant, group in self.all_turns.groupby("participant", sort=False):
+            parts, pos = [], 0
+            for turn, speaker, text in zip(group["turn"], group.get("speaker", group["turn"]), group["text"]):
+                prefix = f"{speaker}: "
+                shift[(participant, int(turn))] = pos + len(prefix)
+                line = f"{prefix}{text}"
+                parts.append(line)
+                pos += len(line) + 1
+            sources[participant] = "\n".join(parts)
+        ex = self.excerpts()
+        offsets = [shift[(p, int(t))] for p, t in zip(ex["participant"], ex["turn"])]
+        return sources, ex.assign(start=ex["start"] + offsets, end=ex["end"] + offsets)
+
+    def to_qdpx(self, path) -> Path:
+        """Write the coding as a REFI-QDA project: whole transcripts with the coded selections."""
+        from ...io import write_qdpx
+
+        sources, ex = self.transcripts()
+        return write_qdpx(ex, path, sources=sources)
 
     @classmethod
     def replay(cls, log, turns, codebook: Codebook, *, customer_ids=None) -> "CodingSession":
