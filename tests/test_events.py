@@ -75,19 +75,18 @@ def test_funnel_bad_arguments(shop):
 
 def test_transitions_hand_computed(shop):
     got = shop.transitions().set_index(["source", "target"])
-    # a: view>cart>view>buy, b: cart>buy>view (tie broken by name), c: cart>buy, d: -
-    expected = {("view", "cart"): 1, ("cart", "view"): 1, ("view", "buy"): 1, ("cart", "buy"): 2,
-                ("buy", "view"): 1}
+    # a: view>cart>view>buy, b: cart>view>buy (the tied view and buy keep their row order),
+    # c: cart>buy, d: -
+    expected = {("view", "cart"): 1, ("cart", "view"): 2, ("view", "buy"): 2, ("cart", "buy"): 1}
     assert got["count"].to_dict() == expected
-    assert got.loc[("cart", "buy"), "probability"] == pytest.approx(2 / 3)
+    assert got.loc[("cart", "buy"), "probability"] == pytest.approx(1 / 3)
     assert got.groupby(level="source")["probability"].sum().round(12).eq(1).all()
 
 
 def test_paths_and_shares(shop):
     got = shop.paths(top=10)
-    assert got["path"].tolist()[0] in {"cart > buy", "cart > buy > view", "view",
-                                       "view > cart > view > buy"}
-    assert set(got["path"]) == {"view > cart > view > buy", "cart > buy > view", "cart > buy", "view"}
+    assert got["path"].tolist() == sorted(got["path"])  # equal counts: alphabetical
+    assert set(got["path"]) == {"view > cart > view > buy", "cart > view > buy", "cart > buy", "view"}
     assert got["customers"].tolist() == [1, 1, 1, 1] and got["share"].sum() == pytest.approx(1)
     assert got.loc[got["path"] == "view > cart > view > buy", "length"].item() == 4
     two = make_log([(c, e, t, "web") for c in "pqr" for e, t in (("a", 0), ("b", 1))] + [("s", "b", 0, "web")])
@@ -96,7 +95,7 @@ def test_paths_and_shares(shop):
 
 
 def test_sessions_split_at_gaps(shop):
-    got = shop.sessions(gap="1h")
+    got = shop.sessions(within="1h")
     a = got[got["customer"] == "a"]
     assert a["session"].tolist() == [1, 2] and a["events"].tolist() == [3, 1]
     assert a["channels"].tolist() == [2, 1] and a["last_event"].tolist() == ["view", "buy"]
@@ -111,7 +110,8 @@ def _pandas_sorted(path):
     raw = pd.read_csv(path, dtype=str)
     frame = pd.DataFrame({"customer": raw["case:concept:name"], "event": raw["concept:name"],
                           "ts": pd.to_datetime(raw["time:timestamp"], utc=True, format="ISO8601")})
-    return frame.sort_values(["customer", "ts", "event"], kind="stable")
+    # The stable reference: equal timestamps keep the file's row order.
+    return frame.sort_values(["customer", "ts"], kind="stable")
 
 
 def _pandas_funnel(frame, steps, within=None):

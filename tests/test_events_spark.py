@@ -63,3 +63,20 @@ def test_receipt_log_same_on_spark(spark_backend, shared_data):
     _same(duck.funnel(steps, within="7D"), spark.funnel(steps, within="7D"), ["position"])
     _same(duck.transitions(), spark.transitions(), ["source", "target"])
     _same(duck.paths(top=10), spark.paths(top=10), ["path"])
+
+
+def test_ties_keep_the_source_order_on_spark(spark_backend, tmp_path):
+    # Equal timestamps in every customer's journey, names against the alphabet, rows shuffled.
+    from test_events_ties import COLS, _stable, _tied_frame, _transitions, _variants
+
+    frame = _tied_frame(n_customers=60)
+    path = tmp_path / "ties.csv"
+    frame.to_csv(path, index=False)
+    ref = _stable(frame)
+    for source in (frame, path):
+        duck, spark = read_events(source, **COLS), read_events(source, **COLS, backend=spark_backend)
+        assert spark.transitions().set_index(["source", "target"])["count"].to_dict() == _transitions(ref)
+        assert spark.paths(top=None).set_index("path")["customers"].to_dict() == _variants(ref).to_dict()
+        _same(duck.next_steps("cart"), spark.next_steps("cart"), ["next"])
+        _same(duck.funnel(["view", "buy"], by="channel"), spark.funnel(["view", "buy"], by="channel"),
+              ["channel", "position"])

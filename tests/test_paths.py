@@ -44,7 +44,7 @@ def test_top_paths_equal_an_independent_pandas_ranking(log, top):
 
 def _order_blind(t, key):
     # Permutations of one path share this fingerprint.
-    return t[key].hash().sum()
+    return (t[key].hash() % 2**43).sum()
 
 
 def _head_merge(t, key):
@@ -52,7 +52,7 @@ def _head_merge(t, key):
     import ibis
 
     step = ibis.ifelse((t.pos == 0) & (t[key] == "buy"), "cart", t[key])
-    return ibis.struct({"pos": t.pos, "step": step}).hash().sum()
+    return (ibis.struct({"pos": t.pos, "step": step}).hash() % 2**43).sum()
 
 
 def _constant(t, key):

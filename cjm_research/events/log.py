@@ -5,8 +5,9 @@ is written once as an Ibis expression and runs where the data is: in-process Duc
 or any Ibis connection passed as ``backend=`` (a local or remote PySpark session, for instance).
 Only small results come back, as pandas frames.
 
-Events of one customer are ordered by time; events with the same timestamp are ordered by event
-name, so every engine gives the same transitions and paths.
+Events of one customer are ordered by time; events with equal timestamps keep the order of their
+source (the file row, or ``read_events(..., order_ties_by=COLUMN)`` first), as pm4py, ProM and
+bupaR keep it, so every engine gives the same transitions and paths as those tools.
 
 Examples
 --------
@@ -22,31 +23,46 @@ Examples
 
 from __future__ import annotations
 
+import difflib
+import warnings
+
 import pandas as pd
 
-from ..core.errors import ParameterError
+from ..core.errors import ParameterError, preview
 from ..io import events as io_events
 
 
-
-def read_events(source, *, customer: str, timestamp: str, event: str, channel: str | None = None,
-                value: str | None = None, framework=None, lifecycle=None,
-                lifecycle_column: str | None = None, backend=None) -> "EventLog":
-    """Read an event log (CSV, Parquet or DataFrame) into an :class:`EventLog`.
+def read_events(source, *, customer: str | None = None, timestamp: str | None = None,
+                event: str | None = None, channel: str | None = None, value: str | None = None,
+                framework=None, lifecycle=None, lifecycle_column: str | None = None,
+                order_ties_by=None, backend=None) -> "EventLog":
+    """Read an event log (CSV, Parquet, XES or DataFrame) into an :class:`EventLog`.
 
     Parameters
     ----------
     source : str, Path or DataFrame
-        The log. Files are read by the query engine itself, not through pandas.
+        The log. CSV and Parquet files are read by the query engine itself, not through pandas;
+        XES files (``.xes``, ``.xes.gz``) are parsed as a stream.
     customer, timestamp, event, channel, value : str
-        Column names. Timestamps may carry UTC offsets (mixed offsets are fine) or be epoch
-        seconds; naive timestamps are taken as UTC.
+        Column names (required, except for XES logs: there ``customer`` is
+        ``case:concept:name``, ``event`` is ``concept:name`` and ``timestamp`` is
+        ``time:timestamp``, ``lifecycle:transition`` becomes ``lifecycle``, ``org:resource``
+        becomes ``resource`` and every other attribute is kept as a column). Timestamps may
+        carry UTC offsets (mixed offsets are fine) or be epoch seconds; naive timestamps are
+        taken as UTC.
     framework : JourneyFramework, optional
         Adds ``touchpoint`` and ``stage`` columns; unknown event names are listed in
         ``EventLog.unknown_events``.
     lifecycle : str, optional
         Keep only this lifecycle transition (e.g. ``"complete"``) when the log has a lifecycle
         column (``lifecycle:transition``, ``lifecycle`` or ``lifecycle_column``).
+    order_ties_by : str or list of str, optional
+        Events of one customer with equal timestamps keep the order of the source (file row,
+        frame row, XES document order). Name a column here (a sequence number, the lifecycle
+        transition) to order such ties by it first: numbers by value (also when stored as
+        text), lifecycle transitions in the XES lifecycle order (``start`` before
+        ``complete``), other text alphabetically, missing values last; what is still tied keeps
+        the source order.
     backend : Ibis connection, optional
         Where queries run; default an in-process DuckDB.
 
@@ -54,11 +70,13 @@ def read_events(source, *, customer: str, timestamp: str, event: str, channel: s
     --------
     >>> log = read_events("events.parquet", customer="customer_id", timestamp="timestamp",
     ...                   event="event", channel="channel")  # doctest: +SKIP
+    >>> log = read_events("BPI_Challenge_2012.xes.gz")  # doctest: +SKIP
     """
     con = io_events.connect(backend)
     table, unknown = io_events.event_table(
         source, customer=customer, timestamp=timestamp, event=event, channel=channel, value=value,
-        lifecycle=lifecycle, lifecycle_column=lifecycle_column, framework=framework, con=con)
+        lifecycle=lifecycle, lifecycle_column=lifecycle_column, order_ties_by=order_ties_by,
+        framework=framework, con=con)
     return EventLog(table, con, framework=framework, source=source, unknown_events=unknown)
 
 
@@ -121,9 +139,18 @@ class EventLog:
                         unknown_events=self.unknown_events)
 
     def to_pandas(self) -> pd.DataFrame:
-        """All events as a pandas frame, ordered by customer and time."""
-        ordered = self._table.order_by(["customer", "timestamp", "event"])
-        return io_events.to_frame(ordered, self.backend).reset_index(drop=True)
+        """The normalised events as a pandas frame, in journey order.
+
+        Ordered by customer, then time, ties in the order of the source (or ``order_ties_by``),
+        with the standard columns (``customer``, ``timestamp`` in UTC, ``event``, ``channel``,
+        ``value``), ``touchpoint`` and ``stage`` with a framework, ``persona`` after
+        :meth:`with_personas`, and an XES log's other attributes.
+
+        Examples
+        --------
+        >>> log.to_pandas().head()  # doctest: +SKIP
+        """
+        return io_events.to_frame(self._ordered(), self.backend).reset_index(drop=True)
 
     def __len__(self) -> int:
         return int(self._scalar(self._table.count()))
@@ -140,13 +167,13 @@ class EventLog:
 
     def __repr__(self) -> str:
         unknown = f", unknown_events={self.unknown_events}" if self.unknown_events else ""
-        return f"EventLog(source={io_events._describe(self.source)!r}, backend={self.backend.name!r}{unknown})"
+        return f"EventLog(source={io_events.describe_source(self.source)!r}, backend={self.backend.name!r}{unknown})"
 
     # ------------------------------------------------------------------ helpers
     def _window(self, key: str = "customer"):
         import ibis
 
-        return ibis.window(group_by=key, order_by=["timestamp", "event"])
+        return ibis.window(group_by=key, order_by="pos")
 
     def _ordered(self):
         """Events with ``pos``: 0-based position in the customer's time-ordered journey.
@@ -158,7 +185,9 @@ class EventLog:
         if "pos" in self._table.columns:  # stored in journey order by read_events
             return self._table
         if self._ordered_table is None:
-            ordered = self._table.mutate(pos=ibis.row_number().over(self._window()))
+            # A table built elsewhere has no source order to keep: ties go by event name.
+            w = ibis.window(group_by="customer", order_by=["timestamp", "event"])
+            ordered = self._table.mutate(pos=ibis.row_number().over(w))
             self._ordered_table = io_events.materialise(ordered, self.backend)
         return self._ordered_table
 
@@ -214,7 +243,35 @@ class EventLog:
         counts = self._run(funnel_counts(self._ordered(), steps, key=key, by=by_cols,
                                          within=_timedelta(within, "within")))
         counts["position"] = counts["position"].astype(int)
+        if len(counts) < len(steps) or not counts["customers"].all():
+            # Only a funnel with an empty step pays for this check: a misspelt step is an
+            # error that names the closest names, never a silent zero.
+            self.require_values(steps, on=key, what="steps")
         return _funnel_frame(counts, steps, by_cols)
+
+    def require_values(self, names, *, on: str = "event", what: str = "steps") -> None:
+        """Raise a ParameterError naming the closest values when a name never occurs in ``on``.
+
+        Examples
+        --------
+        >>> log.require_values(["purchse"])  # doctest: +SKIP
+        ParameterError: The value for `steps` must name values of the log's 'event' column, but
+        'purchse' never occurs (closest: 'purchase'). ...
+        """
+        key = self._column(on, "on")
+        wanted = [str(n) for n in ([names] if isinstance(names, str) else names)]
+        present = self._run(self._table.filter(self._table[key].cast("string").isin(wanted))
+                            .select(value=self._table[key].cast("string")).distinct())["value"]
+        missing = [n for n in dict.fromkeys(wanted) if n not in set(present)]
+        if not missing:
+            return
+        known = self._run(self._table.select(value=self._table[key].cast("string")).distinct())["value"]
+        known = sorted(str(v) for v in known.dropna())
+        hints = "; ".join(f"{n!r} (closest: {preview(difflib.get_close_matches(n, known, n=3, cutoff=0.5)) or 'none'})"
+                          for n in missing)
+        raise ParameterError(f"The value for `{what}` must name values of the log's {key!r} column, "
+                             f"but {hints} never occur(s) in the log; its {key} names are "
+                             f"{preview(known, limit=12)}.")
 
     @staticmethod
     def _steps(steps) -> list[str]:
@@ -263,17 +320,21 @@ class EventLog:
         return path_counts(self._ordered(), key=self._column(on, "on"), sep=sep, top=top, run=self._run,
                            temporary=lambda expr: io_events.temporary(expr, self.backend))
 
-    def sessions(self, gap="30min") -> pd.DataFrame:
-        """Split each journey into sessions at inactivity gaps longer than ``gap``.
+    def sessions(self, within="30min", *, gap=None) -> pd.DataFrame:
+        """Split each journey into sessions: a session continues while each event comes ``within``
+        the given time of the previous one (a longer pause starts a new session).
+
+        ``gap=`` is the deprecated name of ``within=``.
 
         Returns a row per session: ``customer``, ``session`` (1, 2, ... per customer), ``start``,
         ``end``, ``duration``, ``events``, ``channels`` (distinct), ``first_event``, ``last_event``.
 
         Examples
         --------
-        >>> log.sessions(gap="30min").head()  # doctest: +SKIP
+        >>> log.sessions(within="30min").head()  # doctest: +SKIP
         """
-        t = self._sessionised(_timedelta(gap, "gap"))
+        within = _renamed(within, gap, old="gap", new="within", default="30min")
+        t = self._sessionised(_timedelta(within, "within"))
         summary = t.group_by(["customer", "session"]).agg(
             start=t.timestamp.min(), end=t.timestamp.max(), events=t.count(),
             channels=t.channel.nunique(),
@@ -290,7 +351,7 @@ class EventLog:
         t = self._ordered()
         prev = t.timestamp.lag().over(self._window())
         t = t.mutate(new=ibis.ifelse(prev.isnull() | (t.timestamp > prev + io_events.interval(gap)), 1, 0))
-        running = ibis.cumulative_window(group_by="customer", order_by=["timestamp", "event"])
+        running = ibis.cumulative_window(group_by="customer", order_by="pos")
         return t.mutate(session=t.new.sum().over(running)).drop("new")
 
     # ------------------------------------------------------------------ personas and time of day
@@ -318,16 +379,18 @@ class EventLog:
         joined = t.left_join(lookup, t.customer == lookup.p_customer).drop("p_customer")
         return self._derive(joined)
 
-    def hourly(self, *, by="persona", tz: str = "Asia/Jakarta") -> pd.DataFrame:
+    def hourly(self, *, by="persona", timezone: str = "Asia/Jakarta", tz: str | None = None) -> pd.DataFrame:
         """Events per local hour of day and channel, for the day-in-the-life map.
 
-        Returns ``by`` (when given and present), ``hour`` (0..23 in ``tz``), ``channel``, ``events``
-        and ``share`` (of the group's events).
+        Returns ``by`` (when given and present), ``hour`` (0..23 in ``timezone``), ``channel``,
+        ``events`` and ``share`` (of the group's events). ``tz=`` is the deprecated name of
+        ``timezone=``.
 
         Examples
         --------
-        >>> log.hourly(by=None, tz="Asia/Jakarta").head()  # doctest: +SKIP
+        >>> log.hourly(by=None, timezone="Asia/Jakarta").head()  # doctest: +SKIP
         """
+        tz = _renamed(timezone, tz, old="tz", new="timezone", default="Asia/Jakarta")
         by_cols = self._by(by)
         t = self._table
         # Quarter-hour buckets in UTC come back small; the local hour is taken in pandas so that
@@ -338,7 +401,7 @@ class EventLog:
         try:
             local = pd.to_datetime(counts["bucket"] * 900, unit="s", utc=True).dt.tz_convert(tz)
         except Exception:
-            raise ParameterError(f"The value for `tz` must be an IANA time zone such as "
+            raise ParameterError(f"The value for `timezone` must be an IANA time zone such as "
                                  f"'Asia/Jakarta', but {tz!r} was passed.") from None
         counts["hour"] = local.dt.hour
         frame = counts.groupby([*by_cols, "hour", "channel"], as_index=False)["events"].sum()
@@ -396,17 +459,19 @@ class EventLog:
         frame["customers"] = frame["customers"].fillna(0).astype("int64")
         return frame
 
-    def channel_switching(self, *, gap=None) -> pd.DataFrame:
+    def channel_switching(self, *, within=None, gap=None) -> pd.DataFrame:
         """Omnichannel switches: consecutive events of a journey on different channels.
 
-        With ``gap`` (e.g. ``"30min"``) only switches inside one session count. Returns
+        With ``within`` (e.g. ``"30min"``) only switches inside one session (see
+        :meth:`sessions`) count; ``gap=`` is its deprecated name. Returns
         ``from_channel``, ``to_channel``, ``count``, ``customers`` and ``share`` (of all steps out
         of ``from_channel``); ``attrs["multichannel_share"]`` is the share of customers who used
         more than one channel.
         """
         import ibis
 
-        t = self._sessionised(_timedelta(gap, "gap")) if gap is not None else \
+        within = _renamed(within, gap, old="gap", new="within", default=None)
+        t = self._sessionised(_timedelta(within, "within")) if within is not None else \
             self._ordered().mutate(session=ibis.literal(1))
         w = ibis.window(group_by=["customer", "session"], order_by="pos")
         t = t.mutate(from_channel=t.channel.lag().over(w), to_channel=t.channel)
@@ -511,8 +576,7 @@ class EventLog:
                                   and touchpoint in self.framework.touchpoints) else "event"
         frame = self._run(next_step_counts(self._ordered(), step=touchpoint, on=self._column(on, "on")))
         if frame.empty:
-            raise ParameterError(f"The value for `touchpoint` must occur in the log's {on!r} column, "
-                                 f"but {touchpoint!r} never does.")
+            self.require_values([touchpoint], on=on, what="touchpoint")
         frame["share"] = frame["count"] / frame["count"].sum()
         return frame.sort_values(["count", "next"], ascending=[False, True]).reset_index(drop=True)
 
@@ -559,6 +623,16 @@ class EventLog:
         converted = self._table.filter(self._table.event.isin(_names(conversion))).customer.nunique()
         frame["conversions"] = frame["share"] * int(self._scalar(converted))
         return frame
+
+
+def _renamed(value, old_value, *, old: str, new: str, default):
+    """``value``, or the deprecated ``old`` keyword's value (with a warning) when only it was given."""
+    if old_value is None:
+        return value
+    warnings.warn(f"`{old}=` is deprecated; use `{new}=`.", DeprecationWarning, stacklevel=3)
+    if value != default and value != old_value:
+        raise ParameterError(f"Pass `{new}` only (`{old}` is its deprecated name), but both were passed.")
+    return old_value
 
 
 def _names(value) -> list[str]:

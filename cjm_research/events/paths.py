@@ -66,7 +66,9 @@ def _fingerprint(t, key: str):
     """Sum of the hashes of the journey's (position, step) pairs: equal paths, equal sums."""
     import ibis
 
-    return ibis.struct({"pos": t.pos, "step": t[key]}).hash().sum()
+    # Hashes taken modulo 2**43 so that the sum of any journey's hashes fits in int64 on every
+    # engine (DuckDB's hashes are unsigned 64-bit, and their plain sum needs 128 bits).
+    return (ibis.struct({"pos": t.pos, "step": t[key]}).hash() % 8_796_093_022_208).sum()
 
 
 def _exact(t, key: str, sep: str):

@@ -1,9 +1,17 @@
-"""Touchpoint event logs: read CSV, Parquet or a DataFrame into one normalised Ibis table.
+"""Touchpoint event logs: read CSV, Parquet, XES or a DataFrame into one normalised Ibis table.
 
 Every event log, whatever its source, becomes a table with the standard columns of
 docs/data-model.md: ``customer`` (string, so 19-digit ids stay exact), ``timestamp`` (UTC),
 ``event`` (string), ``channel`` (string or null) and ``value`` (float or null), plus
-``touchpoint`` and ``stage`` when a journey framework is given.
+``touchpoint`` and ``stage`` when a journey framework is given. XES logs (see
+:mod:`cjm_research.io.xes`) need no column names and keep their other attributes as columns
+(``lifecycle:transition`` as ``lifecycle``, ``org:resource`` as ``resource``).
+
+Events are stored once in journey order: ``pos`` numbers each customer's events by time, and
+events with equal timestamps keep the order of their source (the file row, or the row of the
+frame), as process-mining tools do; ``order_ties_by=`` orders them by another column first (a
+sequence number, the lifecycle transition). The source row is numbered once at load, while the
+file is scanned, so keeping this order costs one integer comparison per tie.
 
 Files are read straight into the query engine (DuckDB by default, or any Ibis connection) rather
 than through pandas, so a log larger than memory can still be analysed. Timestamps may carry mixed
@@ -14,16 +22,25 @@ column and the offending rows.
 
 from __future__ import annotations
 
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, ParameterError, preview
+from . import xes
 
 STANDARD = ("customer", "timestamp", "event", "channel", "value")
 INTERNAL = ("pos", "next_event")  # stored with the events for the journey queries, never shown
 LIFECYCLE_COLUMNS = ("lifecycle:transition", "lifecycle")
+# The XES lifecycle model, in the order its transitions happen (``order_ties_by`` a lifecycle column).
+LIFECYCLE_ORDER = ("schedule", "assign", "reassign", "start", "suspend", "resume", "autoskip",
+                   "manualskip", "withdraw", "ate_abort", "pi_abort", "complete")
+XES_COLUMNS = {"customer": "case:concept:name", "timestamp": "time:timestamp", "event": "concept:name"}
+XES_RENAMES = {"lifecycle:transition": "lifecycle", "org:resource": "resource"}
+ROW = "cjm_source_row"  # the source row (0-based), numbered once at load; never stored
 _EPOCH = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
 
 
@@ -46,28 +63,48 @@ def connect(backend=None):
         f"ibis.pyspark.connect(spark)), but {backend!r} was passed.")
 
 
-def _describe(source) -> str:
+def describe_source(source) -> str:
+    """How error messages and reprs name an event source: its path, or "event DataFrame".
+
+    Examples
+    --------
+    >>> describe_source("logs/q3.csv"), describe_source(pd.DataFrame())
+    ('logs/q3.csv', 'event DataFrame')
+    """
     return str(source) if isinstance(source, (str, Path)) else "event DataFrame"
 
 
+def is_xes(source) -> bool:
+    """True when ``source`` is the path of an XES log (``.xes`` or ``.xes.gz``)."""
+    return isinstance(source, (str, Path)) and xes.is_xes(source)
+
+
 def _raw_table(source, con):
-    """Register ``source`` with ``con`` without converting anything yet (strings stay strings)."""
+    """Register ``source`` with ``con`` without converting anything yet (strings stay strings).
+
+    The table gets :data:`ROW`, the 0-based row of each event in its source.
+    """
     import ibis
 
     if isinstance(source, pd.DataFrame):
-        return ibis.memtable(source)
+        return ibis.memtable(source.assign(**{ROW: np.arange(len(source), dtype="int64")}))
     if not isinstance(source, (str, Path)):
-        raise DataError(f"Events must be a CSV or Parquet path or a pandas DataFrame, "
+        raise DataError(f"Events must be a CSV, Parquet or XES path or a pandas DataFrame, "
                         f"but a {type(source).__name__} was passed.")
     path = Path(source)
     if not path.exists():
         raise DataError(f"{path}: event log not found.")
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the event log is empty (0 bytes); expected a header and events.")
+    if xes.is_xes(path):
+        import pyarrow as pa
+
+        events = xes.read_xes(path)
+        return ibis.memtable(events.append_column(ROW, pa.array(np.arange(events.num_rows, dtype="int64"))))
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
-            return con.read_parquet(str(path))
+            return _numbered(con.read_parquet(str(path)), con)
         if suffix in (".csv", ".tsv", ".txt"):
             return _read_csv(path, con)
     except DataError:
@@ -75,7 +112,32 @@ def _raw_table(source, con):
     except Exception as exc:  # the engine's own message is long; keep its first line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: cannot be read as an event log ({first}).") from None
-    raise DataError(f"{path}: unknown event-log format {suffix!r}; expected .csv, .tsv or .parquet.")
+    raise DataError(f"{path}: unknown event-log format {suffix!r}; expected .csv, .tsv, .parquet, "
+                    f".xes or .xes.gz.")
+
+
+def _numbered(table, con):
+    """``table`` (a file scan) with :data:`ROW`, its rows numbered in the order they are read.
+
+    DuckDB keeps the order of a scan (``preserve_insertion_order``, on by default), so a row
+    number over the unordered scan is the file row. Spark's ``monotonically_increasing_id``
+    increases with the file offset within and across the partitions of one file.
+    """
+    import ibis
+
+    if con.name == "pyspark":
+        return table.mutate(**{ROW: _spark_row_id()})
+    return table.mutate(**{ROW: ibis.row_number().over()})
+
+
+def _spark_row_id():
+    import ibis
+
+    @ibis.udf.scalar.builtin(name="monotonically_increasing_id", signature=((), "int64"))
+    def monotonically_increasing_id():
+        ...
+
+    return monotonically_increasing_id()
 
 
 def _read_csv(path: Path, con):
@@ -85,18 +147,18 @@ def _read_csv(path: Path, con):
     # timestamps are parsed below with one rule for every engine.
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
     if con.name == "duckdb":
-        return con.read_csv(str(path), all_varchar=True, delim=sep, header=True)
+        return _numbered(con.read_csv(str(path), all_varchar=True, delim=sep, header=True), con)
     if con.name == "pyspark":
-        return con.read_csv(str(path), inferSchema=False, sep=sep)
-    return ibis.memtable(pd.read_csv(path, dtype=str, sep=sep, keep_default_na=False,
-                                     na_values=[""]))
+        return _numbered(con.read_csv(str(path), inferSchema=False, sep=sep), con)
+    frame = pd.read_csv(path, dtype=str, sep=sep, keep_default_na=False, na_values=[""])
+    return ibis.memtable(frame.assign(**{ROW: np.arange(len(frame), dtype="int64")}))
 
 
 def _check_columns(table, mapping: dict, where: str) -> None:
     missing = [col for col in mapping.values() if col is not None and col not in table.columns]
     if missing:
         raise DataError(f"{where}: missing column(s) {preview(missing)} in the event log; "
-                        f"the columns are {preview(table.columns, limit=20)}.")
+                        f"the columns are {preview([c for c in table.columns if c != ROW], limit=20)}.")
 
 
 def _timestamp_expr(col):
@@ -124,24 +186,20 @@ def _from_epoch(col):
     return (ms // 1000).as_timestamp("s").cast("timestamp('UTC')") + (ms % 1000).as_interval("ms")
 
 
-def _find_rows(source, column: str, bad_values: list) -> list[int]:
+def _find_rows(raw, con, column: str, bad_values: list) -> list[int]:
     """1-based data rows holding ``bad_values`` (only runs when a log is already known to be bad)."""
-    if isinstance(source, pd.DataFrame):
-        values = source[column].astype("string")
-    elif Path(source).suffix.lower() in (".parquet", ".pq"):
-        values = pd.read_parquet(source, columns=[column])[column].astype("string")
-    else:
-        sep = "\t" if Path(source).suffix.lower() == ".tsv" else ","
-        values = pd.read_csv(source, usecols=[column], dtype=str, sep=sep, keep_default_na=False,
-                             na_values=[""])[column]
-    wanted = {str(v) for v in bad_values if v is not None}
-    mask = values.isin(wanted) | (values.isna() if None in bad_values else False)
-    return [int(i) + 1 for i in mask.to_numpy().nonzero()[0][:5]]
+    values = raw[column].cast("string")
+    wanted = [str(v) for v in bad_values if v is not None]
+    mask = values.isin(wanted) if wanted else None
+    if None in bad_values:
+        mask = values.isnull() if mask is None else (mask | values.isnull())
+    rows = con.execute(raw.filter(mask).select(ROW).order_by(ROW).limit(5))[ROW]
+    return [int(r) + 1 for r in rows]
 
 
 def _check_parsed(table, raw, con, source, timestamp: str, customer: str, event: str, lifecycle) -> None:
     """Raise one DataError for an empty log or rows whose customer, event or timestamp is unusable."""
-    where = _describe(source)
+    where = describe_source(source)
     # One pass over the (already stored) events for every check.
     stats = con.execute(table.agg(n=table.count(), customer=table.customer.isnull().sum(),
                                   event=table.event.isnull().sum(),
@@ -151,7 +209,7 @@ def _check_parsed(table, raw, con, source, timestamp: str, customer: str, event:
         raise DataError(f"{where}: the event log has no events{kept}; expected at least one row.")
     for std, col in (("customer", customer), ("event", event)):
         if int(stats[std] or 0):
-            rows = _find_rows(source, col, [None])
+            rows = _find_rows(raw, con, col, [None])
             raise DataError(f"{where}, column {col!r}: {int(stats[std])} event(s) have no {std} "
                             f"(data rows {preview(rows)}); every event needs one.")
     n_bad = int(stats["timestamp"] or 0)
@@ -159,7 +217,7 @@ def _check_parsed(table, raw, con, source, timestamp: str, customer: str, event:
         parsed = raw.select(raw=raw[timestamp].cast("string"), ts=_timestamp_expr(raw[timestamp]))
         values = con.execute(parsed.filter(parsed.ts.isnull()).limit(5))["raw"].tolist()
         values = [None if pd.isna(v) else v for v in values]
-        rows = _find_rows(source, timestamp, values)
+        rows = _find_rows(raw, con, timestamp, values)
         raise DataError(
             f"{where}, column {timestamp!r}: {n_bad} timestamp(s) cannot be parsed, e.g. "
             f"{preview(values)} in data rows {preview(rows)}; expected ISO 8601 date-times "
@@ -176,10 +234,16 @@ def _lifecycle_filter(table, lifecycle, lifecycle_column):
     return table.filter(table[column].cast("string").lower().isin([k.lower() for k in keep]))
 
 
-def event_table(source, *, customer: str, timestamp: str, event: str, channel: str | None = None,
-                value: str | None = None, lifecycle=None, lifecycle_column: str | None = None,
+def event_table(source, *, customer: str | None = None, timestamp: str | None = None,
+                event: str | None = None, channel: str | None = None, value: str | None = None,
+                lifecycle=None, lifecycle_column: str | None = None, order_ties_by=None,
                 framework=None, con=None):
-    """Read an event log into a normalised Ibis table on ``con`` (validated, not yet executed).
+    """Read an event log into a normalised Ibis table on ``con``, stored in journey order.
+
+    ``customer``, ``timestamp`` and ``event`` name columns of ``source``; for an XES log they
+    default to its standard keys and every other attribute is kept as a column. ``order_ties_by``
+    (a column or list of columns) orders events with equal timestamps before the source order
+    does (see :func:`cjm_research.events.log.read_events`).
 
     Returns
     -------
@@ -190,51 +254,115 @@ def event_table(source, *, customer: str, timestamp: str, event: str, channel: s
     import ibis
 
     con = connect(con)
-    where = _describe(source)
+    where = describe_source(source)
+    from_xes = is_xes(source)
+    mapping = _mapping(dict(customer=customer, timestamp=timestamp, event=event, channel=channel,
+                            value=value), from_xes)
     raw = _raw_table(source, con)
-    mapping = {"customer": customer, "timestamp": timestamp, "event": event, "channel": channel,
-               "value": value}
-    _check_columns(raw, {**mapping, "lifecycle": lifecycle_column}, where)
+    ties = [order_ties_by] if isinstance(order_ties_by, str) else list(order_ties_by or [])
+    _check_columns(raw, {**mapping, "lifecycle": lifecycle_column,
+                         **{f"order_ties_by[{i}]": c for i, c in enumerate(ties)}}, where)
     raw = _lifecycle_filter(raw, lifecycle, lifecycle_column)
-    table = raw.select(**_standard_columns(raw, mapping))
+    extra = _xes_extras(raw, mapping) if from_xes else {}
+    tie_keys = {f"cjm_tie_{i}": key for i, key in enumerate(
+        k for c in ties for k in _tie_keys(raw[c], lifecycle=c in LIFECYCLE_COLUMNS or c == lifecycle_column))}
+    table = raw.select(**_standard_columns(raw, mapping), **extra, **tie_keys, **{ROW: raw[ROW]})
     unknown: list[str] = []
     if framework is not None:
         table = _with_framework(table, framework)
-    # Events are stored once, in journey order (pos = 0, 1, ... per customer by time, ties by
-    # event name), with the customer's next event: every check and every journey query then
-    # starts from the stored table instead of parsing the file and sorting again. The next event
-    # comes from the same sort as pos, so it is almost free here, while transitions would
-    # otherwise sort every event again.
-    order = ibis.window(group_by="customer", order_by=["timestamp", "event"])
-    table = materialise(table.mutate(pos=ibis.row_number().over(order),
-                                     next_event=table.event.lead().over(order)), con)
-    _check_parsed(table, raw, con, source, timestamp, customer, event, lifecycle)
+    # Events are stored once, in journey order (pos = 0, 1, ... per customer by time; ties in
+    # the order of the source, after ``order_ties_by``), with the customer's next event: every
+    # check and every journey query then starts from the stored table instead of parsing the
+    # file and sorting again. The next event comes from the same sort as pos, so it is almost
+    # free here, while transitions would otherwise sort every event again.
+    ties_first = [ibis.asc(table[k], nulls_first=False) for k in tie_keys]
+    order = ibis.window(group_by="customer", order_by=["timestamp", *ties_first, ROW])
+    table = table.mutate(pos=ibis.row_number().over(order), next_event=table.event.lead().over(order))
+    table = materialise(table.drop(ROW, *tie_keys), con)
+    _check_parsed(table, raw, con, source, mapping["timestamp"], mapping["customer"], mapping["event"],
+                  lifecycle)
     if framework is not None:
         names = con.execute(table.select("event").distinct())["event"].dropna().tolist()
         unknown = sorted(n for n in names if n not in framework.event_map())
     return table, unknown
 
 
-def materialise(table, con):
+def _mapping(given: dict, from_xes: bool) -> dict:
+    """Column names of the standard columns; XES logs have defaults for the required three."""
+    mapping = dict(given)
+    for std in ("customer", "timestamp", "event"):
+        if mapping[std] is None:
+            if not from_xes:
+                raise ParameterError(f"The value for `{std}` must name a column of the event log "
+                                     f"(only XES logs have default columns), but None was passed.")
+            mapping[std] = XES_COLUMNS[std]
+    return mapping
+
+
+def _xes_extras(raw, mapping: dict) -> dict:
+    """The XES attributes that are not standard columns, kept as they are (a few renamed)."""
+    used = {c for c in mapping.values() if c is not None} | {ROW}
+    # Engines compare column names without case (DuckDB): "Resource" and "resource" would clash.
+    taken = {c.lower() for c in (*STANDARD, *INTERNAL, "touchpoint", "stage", "persona")}
+    taken |= {c.lower() for c in raw.columns if c not in XES_RENAMES}
+    extra = {}
+    for col in raw.columns:
+        if col in used:
+            continue
+        name = XES_RENAMES.get(col, col)
+        if name != col and name.lower() in taken:
+            name = col  # keep the XES key when the short name is taken
+        elif name == col and name.lower() in {c.lower() for c in STANDARD}:
+            continue  # e.g. an attribute called "value": the standard column wins
+        if name.lower() not in {e.lower() for e in extra}:
+            extra[name] = raw[col]
+    return extra
+
+
+def _tie_keys(col, *, lifecycle: bool) -> list:
+    """Sort keys for ``order_ties_by``: numbers by value (also when stored as text), lifecycle
+    transitions in the XES lifecycle order, other text alphabetically."""
+    import ibis
+
+    dtype = col.type()
+    if dtype.is_numeric() or dtype.is_temporal() or dtype.is_boolean():
+        return [col]
+    text = col.cast("string")
+    keys = [text.strip().try_cast("float64")]
+    if lifecycle:
+        keys.append(ibis.cases(*[(text.lower() == name, i) for i, name in enumerate(LIFECYCLE_ORDER)],
+                               else_=ibis.null("int64")))
+    return keys + [text]
+
+
+def materialise(table, con, name: str | None = None):
     """Compute ``table`` once and keep it in the engine (temp table in DuckDB, cached view in Spark).
 
     DuckDB keeps temporary tables compressed and spills them to disk when memory runs short, so
-    logs larger than memory still work; other engines get the query itself back.
+    logs larger than memory still work; other engines get the query itself back. Only public
+    Ibis API: ``create_table(temp=True)`` registers the in-memory frames the query refers to, as
+    ``create_view`` does on Spark, where ``CACHE TABLE`` then stores the view's rows.
     """
-    import uuid
-
-    name = f"cjm_events_{uuid.uuid4().hex}"
-    sql = con.compile(table)
-    con._run_pre_execute_hooks(table)  # registers in-memory frames the SQL refers to
-    # Raw SQL because Ibis 12's temp-table helpers emit DDL that DuckDB 2 rejects.
+    name = name or f"cjm_events_{uuid.uuid4().hex}"
     if con.name == "duckdb":
-        con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {sql}')
-        return con.table(name)
+        return con.create_table(name, table, temp=True)
     if con.name == "pyspark":
-        frame = con._session.sql(sql)
-        frame.cache().createOrReplaceTempView(name)
+        con.create_view(f"{name}_query", table)
+        con.raw_sql(f"CACHE TABLE `{name}` AS SELECT * FROM `{name}_query`")
         return con.table(name)
     return table
+
+
+def release(name: str, con) -> None:
+    """Drop the table :func:`materialise` kept under ``name`` (and, on Spark, its cached rows)."""
+    # Raw SQL: Ibis 12's drop_table emits DDL that DuckDB 2 rejects ("DROP TABLE IF EXISTS" with
+    # no name), so the statement is written here, with the public raw_sql.
+    if con.name == "duckdb":
+        con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+    elif con.name == "pyspark":
+        con.raw_sql(f"UNCACHE TABLE IF EXISTS `{name}`")
+        con.raw_sql(f"DROP VIEW IF EXISTS `{name}`")
+        con.raw_sql(f"DROP VIEW IF EXISTS `{name}_query`")
 
 
 @contextmanager
@@ -244,16 +372,13 @@ def temporary(table, con):
     For intermediate results of one query (the per-customer fingerprints of ``paths``), which
     would otherwise stay in the engine for as long as the connection lives.
     """
-    stored = materialise(table, con)
+    name = f"cjm_temporary_{uuid.uuid4().hex}"
+    stored = materialise(table, con, name)
     try:
         yield stored
     finally:
         if stored is not table:
-            name = stored.get_name()
-            if con.name == "duckdb":
-                con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
-            elif con.name == "pyspark":
-                con._session.catalog.dropTempView(name)  # uncaches it too
+            release(name, con)
 
 
 def _standard_columns(raw, mapping: dict) -> dict:
@@ -287,7 +412,7 @@ def _with_framework(table, framework):
     }))
     joined = table.left_join(lookup, table.event == lookup["__event"])
     joined = joined.mutate(channel=joined.channel.fill_null(joined["__fw_channel"]))
-    return joined.select(*STANDARD, "touchpoint", "stage")
+    return joined.drop("__event", "__fw_channel")
 
 
 def to_frame(table, con) -> pd.DataFrame:
@@ -304,22 +429,30 @@ def to_frame(table, con) -> pd.DataFrame:
     return frame
 
 
-def load_event_frame(source, *, customer: str, timestamp: str, event: str, channel: str | None = None,
-                     value: str | None = None, lifecycle=None, framework=None,
-                     lifecycle_column: str | None = None) -> pd.DataFrame:
+def load_event_frame(source, *, customer: str | None = None, timestamp: str | None = None,
+                     event: str | None = None, channel: str | None = None, value: str | None = None,
+                     lifecycle=None, framework=None, lifecycle_column: str | None = None,
+                     order_ties_by=None) -> pd.DataFrame:
     """Read an event log into the normalised pandas frame of docs/data-model.md.
 
     Parameters
     ----------
     source : str, Path or DataFrame
-        A CSV/TSV or Parquet file, or a frame.
+        A CSV/TSV, Parquet or XES (``.xes``, ``.xes.gz``) file, or a frame.
     customer, timestamp, event, channel, value : str
-        Column names in ``source``.
+        Column names in ``source`` (an XES log needs none of them).
     lifecycle : str or list of str, optional
         Keep only events with this lifecycle transition (e.g. ``"complete"``) when the log has a
         lifecycle column (``lifecycle:transition`` or ``lifecycle``, or ``lifecycle_column``).
     framework : JourneyFramework, optional
         Adds ``touchpoint`` and ``stage``; fills a missing channel with the touchpoint's channel.
+    order_ties_by : str or list of str, optional
+        Orders events with equal timestamps before the source order does.
+
+    Returns
+    -------
+    DataFrame
+        Ordered by customer, then journey position (time; ties in source order).
 
     Examples
     --------
@@ -331,7 +464,8 @@ def load_event_frame(source, *, customer: str, timestamp: str, event: str, chann
     con = connect(None)
     table, _ = event_table(source, customer=customer, timestamp=timestamp, event=event,
                            channel=channel, value=value, lifecycle=lifecycle,
-                           lifecycle_column=lifecycle_column, framework=framework, con=con)
+                           lifecycle_column=lifecycle_column, order_ties_by=order_ties_by,
+                           framework=framework, con=con)
     return to_frame(table, con)
 
 
