@@ -328,6 +328,8 @@ def future_state(baseline: str) -> dict:
     opp = _opportunity
     return {
         "name": "Future state 2027", "baseline_quarter": baseline,
+        # The designed purchase journey, which the report's conformance section measures.
+        "path": ["product_page", "add_to_cart", "checkout", "payment", "purchase"],
         "stages": {
             "consideration": _target({"csat": 75, "ces": 3.0}, 0.4, ["app_browse", "store_visit"]),
             "decision": _target({"csat": 80, "ces": 3.0, "nps": 30, "conversion_rate": 40}, 0.5,

@@ -562,6 +562,55 @@ class EventLog:
                                      window=io_events.interval(window) if window is not None else None))
         return frame.sort_values(["last_cart", "customer"], ascending=[False, True]).reset_index(drop=True)
 
+    # ------------------------------------------------------------------ designed journeys
+    def conformance(self, path, *, by=None, on: str | None = None):
+        """How many journeys follow a designed path, and where the others deviate.
+
+        Each journey is projected onto the path's steps and aligned with it (see
+        :mod:`cjm_research.events.conformance`): a journey follows the path when it passes every
+        step once, in order; otherwise its deviations are skipped steps, steps out of order,
+        loops (a step repeated) and steps not reached (it stopped early).
+
+        Parameters
+        ----------
+        path : list of str
+            The designed steps, e.g. ``FutureState.designed_paths()["journey"]``.
+        by : str or list of str, optional
+            ``"persona"`` (after :meth:`with_personas`), ``"channel"`` or another column, taken at
+            the journey's first designed step.
+        on : {"event", "touchpoint", "stage"}, optional
+            The column the steps name; default ``touchpoint`` when every step is a touchpoint of
+            the framework, else ``event``.
+
+        Returns
+        -------
+        Conformance
+            ``.summary`` (per group: ``customers``, ``follows``, ``share`` 0..1, ``fitness``,
+            customers per deviation) and ``.deviations`` (per group, deviation and step:
+            ``customers``, ``share`` and an ``example`` journey).
+
+        Examples
+        --------
+        >>> result = log.conformance(["product_view", "add_to_cart", "checkout", "purchase"],
+        ...                          by="channel")  # doctest: +SKIP
+        >>> result.summary  # doctest: +SKIP
+        """
+        from .conformance import Conformance, conformance_frames, projected_variants
+
+        steps = [str(s) for s in ([path] if isinstance(path, str) else path)]
+        if len(steps) < 2 or len(set(steps)) < len(steps):
+            raise ParameterError(f"The value for `path` must list at least two distinct steps, but "
+                                 f"{path!r} was passed.")
+        if on is None:
+            on = "touchpoint" if (self.framework is not None and "touchpoint" in self.columns and
+                                  all(s in self.framework.touchpoints for s in steps)) else "event"
+        key = self._column(on, "on")
+        self.require_values(steps, on=key, what="path")
+        by_cols = self._by(by)
+        variants = self._run(projected_variants(self._ordered(), steps=steps, on=key, by=by_cols))
+        summary, deviations = conformance_frames(variants, steps, by_cols)
+        return Conformance(steps, key, summary, deviations)
+
     # ------------------------------------------------------------------ forks and attribution
     def next_steps(self, touchpoint: str, *, on: str | None = None) -> pd.DataFrame:
         """Where customers go right after ``touchpoint`` (a touchpoint id or an event name).

@@ -14,6 +14,7 @@ which opportunities get it there (owner, impact, effort, expected lift)::
           added: [{id: one_click_payment, label: One-click payment, channel: app}]
           removed: []
           changed: [payment]
+    path: [product_page, cart, checkout, payment]   # optional: the designed journey
     opportunities:
       - title: Retry failed payments automatically
         stage: decision
@@ -22,6 +23,11 @@ which opportunities get it there (owner, impact, effort, expected lift)::
         impact: 5            # 1..5
         effort: 2            # 1..5
         expected_lift: {metric: csat, value: 10}
+
+``path`` (top level, for the whole journey, or ``stages.<stage>.path``) declares the designed
+journey: the touchpoints (framework ids) or event names a customer should pass, in order, each
+once. :meth:`EventLog.conformance <cjm_research.events.log.EventLog.conformance>` measures how many
+observed journeys follow it.
 
 Every problem names the file and the key, so the researcher knows which line to edit.
 """
@@ -66,6 +72,7 @@ class StagePlan:
     added: tuple[dict, ...] = ()
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()  # the designed path through the stage (touchpoints or events)
 
 
 @dataclass
@@ -84,6 +91,7 @@ class FutureState:
     framework: JourneyFramework
     baseline_quarter: str | None = None
     path: Path | None = None
+    journey_path: tuple[str, ...] = ()  # the designed path of the whole journey, when declared
 
     @classmethod
     def from_yaml(cls, path: str | Path, *, framework=None) -> "FutureState":
@@ -113,8 +121,26 @@ class FutureState:
             raise ConfigError(f"{path}: key 'opportunities' must be a list, got {type(raw_opps).__name__}.")
         opps = [_parse_opportunity(i, o, path, fw) for i, o in enumerate(raw_opps)]
         baseline = data.get("baseline_quarter")
+        journey = _parse_path(data.get("path"), path, "path", fw)
         return cls(name=str(data.get("name", path.stem)), stages=stages, opportunities=opps,
-                   framework=fw, baseline_quarter=str(baseline) if baseline else None, path=path)
+                   framework=fw, baseline_quarter=str(baseline) if baseline else None, path=path,
+                   journey_path=journey)
+
+    def designed_paths(self) -> dict[str, tuple[str, ...]]:
+        """The declared paths: ``"journey"`` (whole journey) and/or stage -> steps, in journey order.
+
+        Examples
+        --------
+        >>> FutureState.from_yaml("data/demo/future_state.yml").designed_paths()  # doctest: +SKIP
+        {'journey': ('product_page', 'cart', 'checkout', 'payment')}
+        """
+        paths = {"journey": self.journey_path} if self.journey_path else {}
+        paths.update({s: p.path for s, p in self.stages.items() if p.path})
+        return paths
+
+    def path_column(self, steps) -> str:
+        """``"touchpoint"`` when every step is a framework touchpoint id, else ``"event"``."""
+        return "touchpoint" if all(s in self.framework.touchpoints for s in steps) else "event"
 
     def targets(self) -> pd.DataFrame:
         """Tidy targets: one row per stage and metric (emotion included), in journey order."""
@@ -181,7 +207,7 @@ def _parse_stage(stage: str, plan, path: Path, fw: JourneyFramework) -> StagePla
     plan = plan or {}
     if not isinstance(plan, dict):
         raise ConfigError(f"{path}: key 'stages.{stage}' must be a mapping, got {type(plan).__name__}.")
-    check_keys(plan, ["targets", "emotion", "touchpoints"], path, f"stages.{stage}")
+    check_keys(plan, ["targets", "emotion", "touchpoints", "path"], path, f"stages.{stage}")
     raw_targets = plan.get("targets") or {}
     if not isinstance(raw_targets, dict):
         raise ConfigError(f"{path}: key 'stages.{stage}.targets' must map metrics to values.")
@@ -195,7 +221,36 @@ def _parse_stage(stage: str, plan, path: Path, fw: JourneyFramework) -> StagePla
     if emotion is not None:
         emotion = _metric_value("emotion", emotion, path, f"stages.{stage}.emotion")
     added, removed, changed = _parse_touchpoints(stage, plan.get("touchpoints") or {}, path, fw)
-    return StagePlan(stage, targets, emotion, added, removed, changed)
+    steps = _parse_path(plan.get("path"), path, f"stages.{stage}.path", fw)
+    return StagePlan(stage, targets, emotion, added, removed, changed, steps)
+
+
+def _parse_path(raw, path: Path, key: str, fw: JourneyFramework) -> tuple[str, ...]:
+    """A designed path: a list of distinct framework touchpoints, or of distinct event names."""
+    import difflib
+
+    if raw is None:
+        return ()
+    if isinstance(raw, str) or not isinstance(raw, list) or len(raw) < 2:
+        raise ConfigError(f"{path}: key {key!r} must be a list of at least two touchpoints or event "
+                          f"names in their designed order, got {raw!r}.")
+    steps = tuple(str(s) for s in raw)
+    repeated = sorted({s for s in steps if steps.count(s) > 1})
+    if repeated:
+        raise ConfigError(f"{path}: key {key!r} names {repeated} more than once; a designed path "
+                          f"passes each step once (a loop is a deviation).")
+    touchpoints, events = list(fw.touchpoints), list(fw.event_map())
+    if all(s in fw.touchpoints for s in steps) or all(s in events for s in steps):
+        return steps
+    known = touchpoints + [e for e in events if e not in fw.touchpoints]
+    unknown = [s for s in steps if s not in known]
+    if not unknown:
+        raise ConfigError(f"{path}: key {key!r} mixes touchpoints and event names; name only "
+                          f"touchpoints {touchpoints} or only event names.")
+    hints = "; ".join(f"{s!r} (closest: {difflib.get_close_matches(s, known, n=3, cutoff=0.5) or 'none'})"
+                      for s in unknown)
+    raise ConfigError(f"{path}: key {key!r}: unknown touchpoint or event {hints}; expected "
+                      f"touchpoints of the framework {touchpoints} or their event names.")
 
 
 def _parse_touchpoints(stage: str, raw, path: Path, fw: JourneyFramework):
