@@ -15,7 +15,8 @@ PNG = b"\x89PNG"
 @pytest.fixture()
 def explorer(tmp_path):
     df, y = blobs(n=600)
-    ex = cjm.PersonaExplorer(df, features=FEATURES, k_range=(2, 6), spec_path=tmp_path / "personas.yml", n_boot=4)
+    ex = cjm.PersonaExplorer(df, features=FEATURES, k_range=(2, 6), spec_path=tmp_path / "personas.yml", n_boot=4,
+                             background=False)
     ex.truth = y
     return ex
 
@@ -116,7 +117,7 @@ def test_partial_redraws_match_a_fresh_explorer(explorer):
     assert all(bytes(explorer.images[n].value) != images[n] for n in images)
     explorer.k.value = 3
     assert all(bytes(explorer.images[n].value) == images[n] for n in images)
-    fresh = cjm.PersonaExplorer(explorer.data, features=FEATURES, k_range=(2, 6), k=3)
+    fresh = cjm.PersonaExplorer(explorer.data, features=FEATURES, k_range=(2, 6), k=3, background=False)
     for name in images:
         assert (_pixels(fresh.images[name].value) == _pixels(images[name])).all(), name
 
@@ -134,3 +135,24 @@ def test_heatmap_keeps_its_columns_while_k_changes_and_names_follow(explorer):
     changed = (_pixels(explorer.images["profile"].value) != profile).any(axis=2)
     width = changed.shape[1]
     assert changed.any() and not changed[:, width // 3:].any()  # only the name column on the left moved
+
+
+def test_background_refit_keeps_the_controls_live_and_shows_progress(tmp_path):
+    df, y = blobs(n=600)
+    ex = cjm.PersonaExplorer(df, features=FEATURES, k_range=(2, 6), spec_path=tmp_path / "p.yml")
+    assert ex.background and ex.model.method == "kmeans"
+    seen = []
+    ex.progress.observe(lambda change: seen.append(change["new"]), names="value")
+    ex.method.value = "gmm"            # a new clustering: starts in a thread, returns at once
+    assert "in the background" in ex.status.value
+    ex.seed.value = 5                  # changed while the refit runs: applied when it ends
+    ex.k.value = 3
+    model = ex.wait(timeout=120)
+    assert model.method == "gmm" and model.random_state == 5 and model.k_ == 3
+    assert adjusted_rand_score(y, cjm.PersonaModel(FEATURES, k=3, method="gmm", random_state=5,
+                                                   progress=False).fit(df).labels_) == pytest.approx(
+        adjusted_rand_score(y, model.labels_))
+    assert ex.progress.max == 5 and 5 in seen and ex.progress.layout.visibility == "hidden"
+    assert "3 personas from 600 respondents" in ex.status.value
+    ex.export_button.click()  # the progress callback is not stored with the model
+    assert cjm.PersonaModel.load(tmp_path / "p.yml").get_params()["progress"] is False

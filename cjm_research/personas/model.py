@@ -753,6 +753,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         slim.data_, slim.X_, slim.fits_ = None, None, None
         slim._matrix, slim._tree, slim._views, slim._seeds, slim._rows = None, None, {}, None, None
         slim.clean_ = self.clean_[[c for cols in self.feature_spec_.values() for c in cols]]
+        if callable(slim.progress):  # a progress callback (the explorer's widget) cannot be stored
+            slim.progress = False
         return slim
 
     def restored(self) -> "PersonaModel":

@@ -4,12 +4,21 @@ The explorer is a thin layer over :class:`~cjm_research.personas.model.PersonaMo
 maps to a model parameter or method, so whatever a researcher settles on can be exported as the
 same YAML spec a script would write. Figures are rendered to PNG images (``ipywidgets.Image``),
 which display the same in JupyterLab, Voila and an exported HTML page.
+
+Refits never freeze the notebook. A new method, seed or feature set needs a clustering of every k
+of the range; with ``background=True`` (the default) that runs in a background thread while a
+progress bar counts the k done, and the kernel keeps serving the widgets (a click during a refit
+is queued and applied when it ends). A thread rather than a smaller sample, because a sample would
+show personas different from the ones exported; the slow methods already fit on a documented,
+seeded sample of ``max_fit_rows`` respondents (:class:`PersonaModel`), which bounds the wait.
+Switching k, renaming and merging reuse the fits and stay immediate.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import threading
 import time
 
 import ipywidgets as w
@@ -163,6 +172,11 @@ class PersonaExplorer:
         Initial values of the controls.
     spec_path : str
         Where "Export spec" writes the YAML (plus the fitted model next to it).
+    n_boot : int
+        Bootstrap resamples of the Stability button.
+    background : bool
+        Refit in a background thread with a progress bar (see the module docstring); False refits
+        in the calling thread (scripts, tests). :meth:`wait` waits for a running refit.
     **model_options :
         Passed to every :class:`PersonaModel` (for example ``k_range=(2, 8)``).
 
@@ -174,8 +188,10 @@ class PersonaExplorer:
     """
 
     def __init__(self, data: pd.DataFrame, *, features=None, method="kmeans", k="auto", random_state=0,
-                 spec_path="personas.yml", n_boot=20, **model_options):
-        self.data, self.n_boot = data, n_boot
+                 spec_path="personas.yml", n_boot=20, background=True, **model_options):
+        self.data, self.n_boot, self.background = data, n_boot, background
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
         self.model_options = {"progress": False, **model_options}
         spec = resolve_features(features, data)
         self.kinds = {c: kind for kind in KINDS for c in spec[kind]}
@@ -207,6 +223,8 @@ class PersonaExplorer:
         self.spec_path = w.Text(value=str(spec_path), description="Spec file", continuous_update=False)
         self.export_button = w.Button(description="Export spec", icon="save")
         self.status = w.HTML()
+        self.progress = w.IntProgress(value=0, min=0, max=1, description="Fitting", bar_style="info",
+                                      layout=w.Layout(visibility="hidden"))
         self.images = {name: w.Image(format="png") for name in ("criteria", "projection", "profile", "stability")}
         self.table = w.HTML()
         # Method, k and seed refit at once; feature choices wait for the Fit button, since picking
@@ -221,7 +239,7 @@ class PersonaExplorer:
         self.widget = w.VBox([
             w.HBox([w.VBox([self.features]), w.VBox([self.method, self.k, self.seed,
                                                      w.HBox([self.fit_button, self.stability_button])])]),
-            self.status,
+            w.HBox([self.status, self.progress]),
             w.HBox([self.images["criteria"], self.images["projection"]]),
             w.HBox([self.images["profile"], self.images["stability"]]),
             w.HBox([w.VBox([self.persona, self.new_name, self.rename_button]),
@@ -234,21 +252,74 @@ class PersonaExplorer:
 
     # ----------------------------------------------------------- actions
     def update(self) -> PersonaModel | None:
-        """Refit with the current controls and redraw (called by the controls and the Fit button)."""
+        """Refit with the current controls and redraw (called by the controls and the Fit button).
+
+        When a new clustering is needed and ``background`` is on, the refit starts in a thread and
+        this returns None at once; the views follow when it ends (:meth:`wait` waits for it).
+        """
         start = time.perf_counter()
+        key = self._key()
+        if self.background and self.model is not None and key not in self._cache:
+            self._start_refit()
+            return None
         try:
             self.model = self._fit()
         except CJMError as exc:
             self._say(str(exc), error=True)
             return None
         # The criteria plot shows every k and the automatic choice, so switching k leaves it as is.
-        key = self._key()
         self._redraw(stability=False, criteria=key != self._drawn_criteria)
         self._drawn_criteria = key
         self.images["stability"].value = b""
         self.timings.append(time.perf_counter() - start)
         self._say(f"{self.model.k_} personas from {len(self.data):,} respondents. {self.model.choice_}")
         return self.model
+
+    # ------------------------------------------------------- background refits
+    def _start_refit(self) -> None:
+        with self._lock:
+            worker = self._worker
+            if worker is not None and worker.is_alive() and worker is not threading.current_thread():
+                return  # the running refit calls update() when it ends, with the controls' values then
+            key = self._key()
+            self._worker = threading.Thread(target=self._refit_in_background, args=(key,), daemon=True)
+        self._say(f"Fitting {key[1]} for k = {self.model_options.get('k_range', (2, 10))[0]}.."
+                  f"{self.model_options.get('k_range', (2, 10))[1]} in the background; the controls stay live.")
+        self._worker.start()
+
+    def _refit_in_background(self, key) -> None:
+        self.progress.layout.visibility = "visible"
+        try:
+            fitted = self._fit_all_k(key, progress=self._show_progress)
+        except CJMError as exc:
+            self._say(str(exc), error=True)
+            fitted = None
+        finally:
+            self.progress.layout.visibility = "hidden"
+        with self._lock:
+            if fitted is not None:
+                self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}
+                self._cache[key] = fitted
+        if fitted is not None:
+            self.update()  # the controls may have moved on meanwhile; update follows them
+        with self._lock:
+            if self._worker is threading.current_thread():
+                self._worker = None
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.max, self.progress.value = total, done
+        self.progress.description = f"k {done}/{total}"
+
+    def wait(self, timeout: float | None = None) -> PersonaModel | None:
+        """Wait until a background refit (and any refit queued behind it) has finished; returns the model."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            worker = self._worker
+            if worker is None:
+                return self.model
+            worker.join(None if deadline is None else max(deadline - time.monotonic(), 0))
+            if deadline is not None and time.monotonic() >= deadline:
+                return self.model
 
     def _fit(self) -> PersonaModel:
         # Every k of the range is fitted once per (features, method, seed) and kept, so switching
@@ -258,20 +329,17 @@ class PersonaExplorer:
             self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}
             self._cache[key] = self._fit_all_k(key)
         model = copy.copy(self._cache[key])
-        if self.k.value != "auto":
-            model.choose_k(int(self.k.value))
-        else:
-            model.choose_k(int(self._cache[key].n_clusters_))
-            model.choice_ = self._cache[key].choice_
+        # choose_k of the automatic k restores the automatic explanation too
+        model.choose_k(int(self.k.value) if self.k.value != "auto" else int(model.k_auto_))
         return model
 
     def _key(self) -> tuple:
         return (tuple(self.features.value), self.method.value, int(self.seed.value))
 
-    def _fit_all_k(self, key) -> PersonaModel:
+    def _fit_all_k(self, key, progress=None) -> PersonaModel:
         features = {kind: [c for c in key[0] if self._kind(c) == kind] for kind in KINDS}
-        model = PersonaModel(features, k="auto", method=key[1], random_state=key[2], keep_fits=True,
-                             **self.model_options)
+        options = {**self.model_options, **({"progress": progress} if progress is not None else {})}
+        model = PersonaModel(features, k="auto", method=key[1], random_state=key[2], keep_fits=True, **options)
         same_features = next((m for k, m in self._cache.items() if k[0] == key[0]), None)
         return model.fit_like(same_features) if same_features is not None else model.fit(self.data)
 
