@@ -1,0 +1,91 @@
+"""CodingView driven like a researcher: pick suggestions, click buttons, check the saved files."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import cjm_research as cjm
+from cjm_research.evidence.text.coding import CodingSession
+from cjm_research.io import EXCERPT_COLUMNS, read_excerpts
+from cjm_research.widgets.coding import CodingView
+
+BOOK = cjm.Codebook.example()
+
+
+def turns() -> pd.DataFrame:
+    texts = [("Interviewer", "How did the order go?"),
+             ("Rina", "The courier was a week late. But the staff in the store were friendly."),
+             ("Interviewer", "And paying?"),
+             ("Rina", "Pembayaran saya gagal dua kali."),
+             ("Interviewer", "Anything else?"),
+             ("Rina", "Not really, it was a normal day.")]
+    return pd.DataFrame({"speaker": [s for s, _ in texts],
+                         "role": ["interviewer" if s == "Interviewer" else "participant" for s, _ in texts],
+                         "turn": range(1, 7), "text": [t for _, t in texts], "participant": "R01"})
+
+
+@pytest.fixture()
+def view(tmp_path):
+    return CodingView(turns(), BOOK, excerpts_path=tmp_path / "excerpts.csv", log_path=tmp_path / "log.jsonl",
+                      customer_ids={"R01": "C9"})
+
+
+def test_pages_through_participant_turns_with_their_suggestions(view):
+    assert view.keys == [("R01", 2), ("R01", 4), ("R01", 6)]
+    assert "turn 2" in view.header.value and "courier was a week late" in view.text.value
+    assert view.suggestion.value == "late_delivery" and "keywords" in view.suggestion_table.value
+    view.next_button.click()
+    assert view.current == ("R01", 4) and view.suggestion.value == "payment_failed"
+    view.next_button.click()
+    assert view.suggestion.options == () and "No suggestion" in view.suggestion_table.value
+    view.next_button.click()  # stays on the last turn
+    assert view.current == ("R01", 6)
+    view.prev_button.click()
+    assert view.current == ("R01", 4)
+
+
+def test_clicks_save_excerpts_and_a_log_that_replays(view, tmp_path):
+    view.accept_button.click()                       # turn 2: late delivery on the whole turn
+    view.split_at.value = view.split_at.options[0][1]
+    view.split_button.click()                        # split before "But the staff..."
+    view.segment.value = view.segment.options[1][1]
+    view.suggestion.value = "late_delivery"
+    view.reject_button.click()                       # the second sentence is not about delivery
+    view.code_picker.value = "friendly_staff"
+    view.add_button.click()
+    view.next_button.click()                         # turn 4
+    view.code_picker.value = "checkout_complicated"
+    view.change_button.click()                       # payment_failed -> checkout_complicated
+    assert "segment 0: Complicated checkout" in view.coded.value
+    saved = read_excerpts(tmp_path / "excerpts.csv")
+    assert saved["text"].tolist() == ["The courier was a week late.", "But the staff in the store were friendly.",
+                                      "Pembayaran saya gagal dua kali."]
+    assert saved["pain_point"].tolist()[::2] == ["late_delivery", "checkout_complicated"]
+    assert saved["gain"].iloc[1] == "friendly_staff" and (saved["customer_id"] == "C9").all()
+    assert "5 decisions" in view.status.value and "3 coded excerpts" in view.status.value
+    log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [d["action"] for d in log] == ["accept", "split", "reject", "add", "change"]
+    replayed = CodingSession.replay(tmp_path / "log.jsonl", turns(), BOOK, customer_ids={"R01": "C9"})
+    pd.testing.assert_frame_equal(replayed.excerpts()[EXCERPT_COLUMNS], saved, check_dtype=False)
+
+
+def test_reopening_resumes_at_the_first_unreviewed_turn(view, tmp_path):
+    view.accept_button.click()
+    again = CodingView(turns(), BOOK, excerpts_path=tmp_path / "excerpts.csv", log_path=tmp_path / "log.jsonl")
+    assert again.current == ("R01", 4) and len(again.session.decisions) == 1
+    again.accept_button.click()
+    assert len((tmp_path / "log.jsonl").read_text().splitlines()) == 2
+    again.next_open_button.click()
+    assert again.current == ("R01", 6)
+
+
+def test_buttons_without_a_target_explain_themselves(view):
+    view.show(2)  # the turn without suggestions and with one sentence
+    view.accept_button.click()
+    assert "No suggestion to accept" in view.status.value
+    view.split_button.click()
+    assert "nothing to split" in view.status.value
+    assert not (view.log_path.exists() and view.log_path.read_text())
