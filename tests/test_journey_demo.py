@@ -104,13 +104,13 @@ def test_compare_quarters_flags_only_the_intervention(q1, model, truth):
     assert decision.loc["csat", "significant"] and decision.loc["csat", "direction"] == "improved"
     assert decision.loc["ces", "significant"] and decision.loc["ces", "change"] < 0
     flagged = result[result["significant"] & result["stage"].isin(truth["unchanged_stages"])]
-    assert flagged.empty, flagged[["stage", "persona", "metric", "p_value"]]
-    # Holm: adjusted p-values are never below the raw ones, and the stage cells form one family
-    cells = result[result["metric"] != "persona_share"]
-    assert (cells["p_value"] >= cells["p_raw"] - 1e-12).all()
-    assert np.isclose(cells["p_value"].to_numpy(),
-                      cjm.metrics.adjust_pvalues(cells["p_raw"].to_numpy(), method="holm")).all()
-    assert "persona_share" in set(result["metric"])
+    assert flagged.empty, flagged[["stage", "persona", "metric", "item", "p_adj"]]
+    # Holm: adjusted p-values are never below the raw ones, and every cell is in one family
+    assert (result["p_adj"] >= result["p_unc"] - 1e-12).all()
+    assert np.isclose(result["p_adj"].to_numpy(),
+                      cjm.metrics.adjust_pvalues(result["p_unc"].to_numpy(), method="holm")).all()
+    assert {"persona_share", "touchpoint_rating", "nps"} <= set(result["metric"])
+    assert result.attrs["cells_tested"] == len(result)
 
 
 def test_compare_with_demo_future_state(jm, demo_dir):

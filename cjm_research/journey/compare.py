@@ -3,8 +3,9 @@
 :func:`compare` says, per stage and metric, how far today's estimate (with its interval) is from
 the future-state target and whether it is met, within reach or a gap; :func:`rank_opportunities`
 orders the planned opportunities by impact, effort and the evidence behind the pain points they
-address. :func:`compare_quarters` tests every persona x stage x metric cell of two quarters with
-the comparison tests of :mod:`cjm_research.evidence.metrics` and adjusts the p-values across the map, so
+address. :func:`compare_quarters` tests every measured cell of two quarters (stage metrics,
+touchpoint ratings, NPS, the outcome, persona shares) with the comparison tests of
+:mod:`cjm_research.evidence.metrics` and adjusts the p-values across all of them as one family, so
 only changes that survive the adjustment are flagged.
 """
 
@@ -17,6 +18,7 @@ from tqdm.auto import tqdm
 from ..evidence import metrics
 from ..core.errors import ParameterError, check_choice
 from ..evidence.metrics import METRIC_RANGES
+from .lanes import JOURNEY
 
 GAP_COLUMNS = ["persona", "stage", "metric", "current", "ci_low", "ci_high", "n", "target", "gap",
                "gap_ci_low", "gap_ci_high", "planned_lift", "status", "source"]
@@ -57,7 +59,7 @@ def compare(current, future, *, persona=None) -> pd.DataFrame:
 
     ``gap`` is the shortfall in the metric's good direction (target minus estimate; for CES,
     where lower is better, estimate minus target); ``gap_ci_low``/``gap_ci_high`` carry the
-    estimate's 95% interval over. Status: ``met`` (no shortfall), ``within reach`` (the interval
+    estimate's interval over (at the map's confidence). Status: ``met`` (no shortfall), ``within reach`` (the interval
     reaches the target, or the planned opportunities' expected lift covers the gap), ``gap``, or
     ``no data`` when the map has no estimate for the metric (or its cell is masked).
 
@@ -131,18 +133,18 @@ def rank_opportunities(current, future, *, persona=None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- quarter over quarter
 
-QUARTER_COLUMNS = ["stage", "persona", "metric", "earlier", "later", "change", "ci_low", "ci_high",
-                   "p_value", "p_raw", "mde", "n_earlier", "n_later", "significant", "direction"]
+QUARTER_COLUMNS = ["stage", "persona", "metric", "item", "earlier", "later", "change", "ci_low", "ci_high",
+                   "p_unc", "p_adj", "mde", "n_earlier", "n_later", "significant", "direction"]
 _LOWER_IS_BETTER = {"ces"}
-JOURNEY = "(journey)"  # the stage label of journey-level metrics and persona drift
+_OUTCOME = "_outcome"  # the outcome's values, added to the answers under a name no survey uses
 
 
 class _Quarter:
-    """What a quarter comparison needs: survey answers with a persona, the columns and framework."""
+    """What a quarter comparison needs: survey answers with a persona (and the outcome), the columns."""
 
     def __init__(self, source, personas):
+        from .lanes import persona_assignment, resolve_outcome
         from .map import JourneyMap
-        from .lanes import persona_assignment
 
         if isinstance(source, JourneyMap):
             if source.study is None or source.assignment is None:
@@ -152,104 +154,168 @@ class _Quarter:
         else:
             study, self.min_cell_size = source, source.config.min_cell_size
             # Only the survey is tested, so the full map (events, interviews) is not built here.
-            assignment = persona_assignment(study.survey, personas, id_column=study.columns.respondent_id)
+            survey = study.survey if "survey" in study.files else pd.DataFrame(columns=[study.columns.respondent_id])
+            assignment = persona_assignment(survey, personas, id_column=study.columns.respondent_id)
         self.study, self.framework, self.columns = study, study.framework, study.columns
-        self.answers = study.survey.assign(persona=assignment.to_numpy())
-        self.personas = list(dict.fromkeys(assignment.dropna()))
+        survey = study.survey if "survey" in study.files else pd.DataFrame(columns=[study.columns.respondent_id])
+        self.answers = survey.assign(persona=assignment.to_numpy())
+        outcome = resolve_outcome(study, self.answers) if len(self.answers) else None
+        # NPS or overall CSAT standing in for the outcome are tested as themselves already.
+        self.outcome = outcome if outcome is not None and outcome.column is not None else None
+        if self.outcome is not None:
+            self.answers[_OUTCOME] = self.outcome.values.to_numpy()
 
 
-def _cells(q: _Quarter) -> list[tuple[str, str, str]]:
-    """(metric, stage, survey column) cells: CSAT and CES per stage, NPS for the whole journey."""
-    cols = q.columns
-    order = q.framework.stage_order()
-    cells = [("csat", s, c) for s, c in cols.csat.items()] + [("ces", s, c) for s, c in cols.ces.items()]
-    cells = sorted(cells, key=lambda c: (order[c[1]], c[0] == "ces"))
-    # NPS asks about the brand, not a stage: a change in it is not a change of any one stage.
-    return cells + ([("nps", JOURNEY, cols.nps)] if cols.nps else [])
+def quarter_cells(columns, framework, *, outcome=None) -> list[tuple[str, str, str, str]]:
+    """Every measured cell of a map, as ``(metric, stage, item, survey column)``.
+
+    CSAT and CES per stage, each touchpoint rating (``metric="touchpoint_rating"``, top-2-box %, at
+    its stage), NPS and the outcome (journey-level, stage ``(journey)``). ``outcome`` is an
+    :class:`~cjm_research.journey.lanes.Outcome` whose values are in the ``_outcome`` column.
+    """
+    order = framework.stage_order()
+    cells = [("csat", s, "csat", c) for s, c in columns.csat.items()]
+    cells += [("ces", s, "ces", c) for s, c in columns.ces.items()]
+    cells += [("touchpoint_rating", framework.touchpoint(tp).stage, tp, c)
+              for tp, c in columns.touchpoint_ratings.items()]
+    cells = sorted(cells, key=lambda c: (order[c[1]], c[0] != "csat", c[0] == "ces"))
+    # NPS and the outcome ask about the whole journey: a change in them is not a change of one stage.
+    if columns.nps:
+        cells.append(("nps", JOURNEY, "nps", columns.nps))
+    if outcome is not None:
+        cells.append(("outcome", JOURNEY, outcome.name, _OUTCOME))
+    return cells
 
 
 def compare_quarters(earlier, later, *, personas=None, method: str = "holm", alpha: float = 0.05,
-                     progress: bool = True) -> pd.DataFrame:
-    """Change per stage, persona and metric between two quarters, with adjusted p-values.
+                     confidence: float = 0.95, progress: bool = True) -> pd.DataFrame:
+    """Change of every measured cell of the map between two quarters, tested as one family.
 
-    Each cell (CSAT and CES per stage; NPS, a journey-level metric, with stage ``(journey)``) is
-    tested with
-    :func:`cjm_research.evidence.metrics.compare` (NPS: adjusted-Wald difference; CSAT: Newcombe; CES:
-    Welch). The p-values are adjusted across all cells of the map (Holm by default), and only a
-    cell whose adjusted p-value is below ``alpha`` is ``significant``; ``direction`` then says
-    ``improved`` or ``worsened`` (CES improves when it goes down). ``mde`` is the smallest change
-    the two samples could detect, so "no change" can be read honestly.
-
-    With several personas, persona drift is added: one row per persona with ``metric`` =
-    ``persona_share`` (its share of respondents, %), tested the same way and adjusted as its own
-    family.
+    The cells are CSAT and CES per stage and persona, every touchpoint rating (top-2-box %), NPS
+    and the study's outcome (journey-level, stage ``(journey)``) and, with several personas, each
+    persona's share of respondents (``metric="persona_share"``, drift). Each is tested with
+    :func:`cjm_research.evidence.metrics.compare` (NPS: adjusted-Wald difference; shares:
+    Newcombe; means: Welch), and the p-values of **all** cells are adjusted together (Holm by
+    default), so the chance of flagging any change when nothing changed stays at ``alpha``
+    however many cells the map has. Only a cell whose adjusted p-value is below ``alpha`` is
+    ``significant``; ``direction`` then says ``improved`` or ``worsened`` (CES improves when it
+    goes down; persona shares ``grew`` or ``shrank``). ``mde`` is the smallest change the two
+    samples could detect, so "no change" can be read honestly. Masked cells (fewer than
+    ``min_cell_size`` answers in either quarter) are neither shown nor tested.
 
     Parameters
     ----------
     earlier, later : JourneyMap or Study
-        Maps from :func:`current_state`, or studies (maps are built with ``personas``).
+        Maps from :func:`current_state`, or studies (personas assigned with ``personas``).
     personas : PersonaModel, Series or None
         Used when studies are given; a fitted model labels both quarters consistently.
     method : {"holm", "fdr_bh", "bonferroni"}
     alpha : float, default 0.05
+    confidence : float, default 0.95
+        Level of the intervals of the change.
 
     Returns
     -------
     DataFrame
-        ``stage, persona, metric, earlier, later, change, ci_low, ci_high, p_value`` (adjusted),
-        ``p_raw, mde, n_earlier, n_later, significant, direction``.
+        ``stage, persona, metric, item, earlier, later, change, ci_low, ci_high, p_unc``
+        (unadjusted), ``p_adj`` (adjusted across the family), ``mde, n_earlier, n_later,
+        significant, direction``; ``attrs`` holds ``cells_tested``, ``method``, ``alpha`` and
+        ``confidence``.
 
     Examples
     --------
     >>> q2, q1 = cjm.load_study(path, "2026Q2"), cjm.load_study(path, "2026Q1")   # doctest: +SKIP
-    >>> compare_quarters(q1, q2, personas=model).query("significant")              # doctest: +SKIP
+    >>> changes = compare_quarters(q1, q2, personas=model)                          # doctest: +SKIP
+    >>> changes.attrs["cells_tested"], changes.query("significant")                 # doctest: +SKIP
+    """
+    a, b = _Quarter(earlier, personas), _Quarter(later, personas)
+    outcome = b.outcome if a.outcome is not None else None
+    return compare_answers(a.answers, b.answers, columns=b.columns, framework=b.framework, outcome=outcome,
+                           min_cell_size=min(a.min_cell_size, b.min_cell_size), method=method, alpha=alpha,
+                           confidence=confidence, progress=progress)
+
+
+def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, framework, outcome=None,
+                    min_cell_size: int = 5, method: str = "holm", alpha: float = 0.05,
+                    confidence: float = 0.95, progress: bool = False) -> pd.DataFrame:
+    """The tests of :func:`compare_quarters` on two survey frames (one row per respondent).
+
+    Both frames carry the study's columns and a ``persona`` column (missing: one persona
+    ``"all"``); ``outcome`` (an :class:`~cjm_research.journey.lanes.Outcome`) adds the outcome
+    cell from the frames' ``_outcome`` column. Useful to compare any two groups of respondents
+    with the same family-wise control, e.g. two halves of one survey.
+
+    Examples
+    --------
+    >>> cells = compare_answers(first_half, second_half, columns=study.columns,
+    ...                         framework=study.framework)                       # doctest: +SKIP
     """
     check_choice("method", method, ["holm", "fdr_bh", "bonferroni"])
-    a, b = _Quarter(earlier, personas), _Quarter(later, personas)
-    shared = [p for p in a.personas if p in set(b.personas)]
-    min_n = min(a.min_cell_size, b.min_cell_size)
+    from .lanes import ALL
+
+    a = earlier if "persona" in earlier.columns else earlier.assign(persona=ALL)
+    b = later if "persona" in later.columns else later.assign(persona=ALL)
+    personas_a = list(dict.fromkeys(a["persona"].dropna()))
+    shared = [p for p in personas_a if p in set(b["persona"].dropna())]
     rows = []
-    for metric, stage, col in tqdm(_cells(b), desc="quarter comparison", disable=not progress, leave=False):
-        if col in a.answers.columns and col in b.answers.columns:
-            rows += [_test(a.answers, b.answers, p, metric, stage, col, min_n) for p in shared]
-    cells = _finish(pd.DataFrame([r for r in rows if r is not None]), method, alpha)
+    for metric, stage, item, col in tqdm(quarter_cells(columns, framework, outcome=outcome),
+                                         desc="quarter comparison", disable=not progress, leave=False):
+        if col in a.columns and col in b.columns:
+            rows += [_test(a, b, p, metric, stage, item, col, min_cell_size, confidence, outcome)
+                     for p in shared]
     if len(shared) > 1:
-        cells = pd.concat([cells, _finish(_drift(a.answers, b.answers, shared), method, alpha)],
-                          ignore_index=True)
-    return cells[QUARTER_COLUMNS]
+        rows += _drift(a, b, shared, confidence)
+    cells = _finish(pd.DataFrame([r for r in rows if r is not None]), method, alpha)
+    cells = cells[QUARTER_COLUMNS]
+    cells.attrs.update(cells_tested=int(cells["p_unc"].notna().sum()), method=method, alpha=alpha,
+                       confidence=confidence)
+    return cells
 
 
-def _test(data_a, data_b, persona, metric, stage, col, min_n) -> dict | None:
-    x_a = data_a.loc[data_a["persona"] == persona, col].dropna().astype(float)
-    x_b = data_b.loc[data_b["persona"] == persona, col].dropna().astype(float)
+def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, outcome) -> dict | None:
+    x_a = pd.to_numeric(data_a.loc[data_a["persona"] == persona, col], errors="coerce").dropna()
+    x_b = pd.to_numeric(data_b.loc[data_b["persona"] == persona, col], errors="coerce").dropna()
     if len(x_a) < max(min_n, 2) or len(x_b) < max(min_n, 2):
         return None  # a masked cell is neither shown nor tested
-    res = metrics.compare(x_a, x_b, metric=metric).iloc[0]
-    return {"stage": stage, "persona": persona, "metric": metric, "earlier": res["estimate_a"],
+    kind, options = _test_kind(metric, outcome, pd.concat([x_a, x_b]))
+    res = metrics.compare(x_a, x_b, metric=kind, confidence=confidence, **options).iloc[0]
+    return {"stage": stage, "persona": persona, "metric": metric, "item": item, "earlier": res["estimate_a"],
             "later": res["estimate_b"], "change": res["difference"], "ci_low": res["ci_low"],
-            "ci_high": res["ci_high"], "p_raw": res["p_value"], "mde": res["mde"],
+            "ci_high": res["ci_high"], "p_unc": res["p_value"], "mde": res["mde"],
             "n_earlier": res["n_a"], "n_later": res["n_b"]}
 
 
-def _drift(data_a, data_b, personas) -> pd.DataFrame:
+def _test_kind(metric, outcome, values) -> tuple[str, dict]:
+    """The metrics.compare test of a cell: touchpoint ratings as CSAT, a binary outcome as a share,
+    a scale outcome as a mean (Welch) on its observed range."""
+    if metric == "touchpoint_rating":
+        return "csat", {}
+    if metric != "outcome":
+        return metric, {}
+    if outcome.kind == "binary":
+        return "conversion_rate", {}
+    return "ces", {"scale": (float(values.min()), float(values.max()))}
+
+
+def _drift(data_a, data_b, personas, confidence) -> list[dict]:
     """Persona shares of respondents in both quarters, compared as proportions."""
     rows = []
     for persona in personas:
         res = metrics.compare((data_a["persona"] == persona).astype(int), (data_b["persona"] == persona).astype(int),
-                              metric="conversion_rate").iloc[0]
-        rows.append({"stage": JOURNEY, "persona": persona, "metric": "persona_share",
+                              metric="conversion_rate", confidence=confidence).iloc[0]
+        rows.append({"stage": JOURNEY, "persona": persona, "metric": "persona_share", "item": persona,
                      "earlier": res["estimate_a"], "later": res["estimate_b"], "change": res["difference"],
-                     "ci_low": res["ci_low"], "ci_high": res["ci_high"], "p_raw": res["p_value"],
+                     "ci_low": res["ci_low"], "ci_high": res["ci_high"], "p_unc": res["p_value"],
                      "mde": res["mde"], "n_earlier": res["n_a"], "n_later": res["n_b"]})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _finish(frame: pd.DataFrame, method: str, alpha: float) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=QUARTER_COLUMNS)
     frame = frame.copy()
-    frame["p_value"] = metrics.adjust_pvalues(frame["p_raw"], method=method)
-    frame["significant"] = (frame["p_value"] < alpha).fillna(False).astype(bool)
+    frame["p_adj"] = metrics.adjust_pvalues(frame["p_unc"], method=method)
+    frame["significant"] = (frame["p_adj"] < alpha).fillna(False).astype(bool)
     better = np.where(frame["metric"].isin(_LOWER_IS_BETTER), -frame["change"], frame["change"])
     label = np.where(frame["metric"] == "persona_share", np.where(frame["change"] > 0, "grew", "shrank"),
                      np.where(better > 0, "improved", "worsened"))
