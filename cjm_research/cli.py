@@ -1,4 +1,4 @@
-"""The ``cjm`` command: demo, validate, report, schedule.
+"""The ``cjm`` command: demo, init, validate, report, schedule.
 
 Every user error (a :class:`~cjm_research.core.errors.CJMError`) is printed as one line on stderr and
 the command exits 1; tracebacks are kept for bugs, which are ours to fix.
@@ -8,6 +8,7 @@ Examples
 .. code-block:: console
 
     $ cjm demo --out data/demo
+    $ cjm init survey.csv interviews.xlsx events.csv --out my_study
     $ cjm validate data/demo/study.yml --quarter 2026Q3
     $ cjm report data/demo/study.yml --quarter 2026Q3 --out reports
     $ cjm schedule data/demo/study.yml --print-cron
@@ -27,6 +28,15 @@ def _cmd_demo(args) -> int:
 
     study = make_demo(Path(args.out), seed=args.seed)
     print(study)
+    return 0
+
+
+def _cmd_init(args) -> int:
+    from .study.scaffold import scaffold_study
+
+    path = scaffold_study(args.files, Path(args.out), quarter=args.quarter, force=args.force, name=args.name)
+    print(f"wrote {path} and {path.parent / 'framework.yml'}: every guess has a comment; edit them, "
+          f"then run: cjm validate {path}")
     return 0
 
 
@@ -80,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="data/demo", help="folder to write (default data/demo)")
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(func=_cmd_demo)
+
+    init = sub.add_parser("init", help="scaffold study.yml and a framework from your data files")
+    init.add_argument("files", nargs="+", help="survey, interview (table or transcript) and event files")
+    init.add_argument("--out", required=True, help="the study folder to write")
+    init.add_argument("--quarter", help="quarter of files whose path names none (default: today's)")
+    init.add_argument("--name", help="the study's name (default: the folder's name)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing study.yml")
+    init.set_defaults(func=_cmd_init)
 
     validate = sub.add_parser("validate", help="load a study and print its data-quality summary")
     validate.add_argument("study")

@@ -217,7 +217,8 @@ def rating_columns(cols) -> dict[str, tuple[str, tuple[int, int]]]:
 def _structure_schema(cols, numeric: list[str]) -> pa.DataFrameSchema:
     columns = {cols.respondent_id: pa.Column(str, nullable=False, unique=True, coerce=True)}
     for column in numeric:
-        columns[column] = pa.Column(float, nullable=True, coerce=True)
+        if column != cols.respondent_id:  # a schema entry per column: the id's uniqueness check must stay
+            columns[column] = pa.Column(float, nullable=True, coerce=True)
     return pa.DataFrameSchema(columns, strict=False)
 
 
