@@ -359,7 +359,7 @@ def _raked_study(tmp_path, change):
     shutil.copytree(OMNI, root)
     config = yaml.safe_load((root / "study.yml").read_text())
     change(config)
-    (root / "study.yml").write_text(yaml.safe_dump(config))
+    (root / "study.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     return root / "study.yml"
 
 
@@ -452,3 +452,75 @@ def test_drivers_with_bad_weights_name_the_column():
     df = _ratings().assign(w=lambda d: d.w.where(d.index != 7, -1))
     with pytest.raises(DataError, match=r"weights column 'w'.*rows \[7\]"):
         kd.key_drivers(df, ["tp_a", "tp_b"], "overall", weights="w", n_boot=0)
+
+
+# ---------------------------------------------------------------- the report says it
+
+from cjm_research.reports import content as rc  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def omni_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("omni_report")
+    return rc.QuarterlyReport(f"{OMNI}/study.yml", "2026Q2", figures_dir=out / "f",
+                              tables_dir=out / "t")
+
+
+def test_weighting_statement_gives_source_efficiency_and_design_effect(omni_report, tmp_path):
+    summary = omni_report.study.weighting()
+    text = rc.weighting_statement(omni_report.study, "en")
+    assert "column 'weight'" in text and f"effective n {summary['n_eff']:.1f}" in text
+    assert f"weighting efficiency {summary['efficiency']:.1%}" in text
+    assert f"design effect {summary['design_effect']:.2f}" in text
+    assert "efisiensi pembobotan" in rc.weighting_statement(omni_report.study, "id")
+
+    def change(config):
+        del config["survey"]["weights"]
+        config["weighting"] = {"rake_to": RAKE_TO}
+    raked = load_study(_raked_study(tmp_path, change), quarter="2026Q1")
+    assert "population margins of region, member_tier by raking" in rc.weighting_statement(raked)
+
+
+def test_unweighted_report_says_so(demo_study_path):
+    assert rc.weighting_statement(load_study(demo_study_path)).startswith("Estimates are unweighted")
+
+
+def test_methods_appendix_lets_a_reviewer_check_every_number(omni_report):
+    table = rc.methods_appendix(omni_report).set_index("item")
+    assert list(table.columns) == ["definition", "interval_method", "test"]
+    nps = table.loc["NPS"]
+    assert "9-10" in nps.definition and "0-6" in nps.definition
+    assert nps.interval_method == "95% adjusted-Wald interval (Rocks 2016) at the Kish effective n"
+    assert "top 2 boxes (4-5) of the 1..5" in table.loc["CSAT", "definition"]
+    assert "Wilson" in table.loc["CSAT", "interval_method"] and "Newcombe" in table.loc["CSAT", "test"]
+    assert table.loc["CES", "definition"] == "not measured in this study"  # the study has no CES
+    assert "Holm" in table.loc["Multiple tests", "definition"]
+    assert "bootstrap" in table.loc["Key drivers", "interval_method"]
+    model = omni_report.personas
+    assert f"into {model.k_} personas" in table.loc["Personas", "definition"]
+    assert "How k was chosen: k=" in table.loc["Personas", "definition"]
+    validity = table.loc["Persona validity", "definition"]
+    jaccard = model.stability(n_boot=rc.STABILITY_BOOTSTRAPS)["jaccard"].mean()
+    assert "silhouette 0." in validity and f"Jaccard {jaccard:.2f}" in validity
+    assert "efficiency" in table.loc["Weighting", "definition"]
+    assert rc.methods_appendix(omni_report, confidence=0.9).loc[0, "interval_method"].startswith("90%")
+
+
+def test_methods_appendix_in_indonesian(omni_report):
+    omni_report.language = "id"
+    try:
+        table = rc.methods_appendix(omni_report)
+    finally:
+        omni_report.language = "en"
+    assert "Uji berganda" in set(table["item"]) and "tidak diukur dalam studi ini" in set(table["definition"])
+    assert "promotor" in table.loc[0, "definition"]
+
+
+def test_the_report_notebook_has_the_weighting_and_appendix_cells():
+    import json
+
+    nb = json.load(open("notebooks/quarterly_report.ipynb"))
+    sources = {c["metadata"]["tags"][0]: "".join(c["source"]) for c in nb["cells"]}
+    assert "rep.weighting_section()" in sources["section-weighting"]
+    assert "rep.methods_appendix_section()" in sources["section-methods_appendix"]
+    assert all(not c.get("outputs") for c in nb["cells"])

@@ -89,6 +89,104 @@ LABELS: dict[str, dict[str, str]] = {
                       "id": "Tidak tersedia untuk studi ini: {reason}"},
     "generated": {"en": "Generated {when} from {study}, quarter {quarter}.",
                   "id": "Dibuat {when} dari {study}, triwulan {quarter}."},
+    # weighting statement and methods appendix (reports/content.py methods_appendix)
+    "weighting": {"en": "Weighting", "id": "Pembobotan"},
+    "methods_appendix": {"en": "Appendix: how each number was computed",
+                         "id": "Lampiran: cara setiap angka dihitung"},
+    "caption_methods_appendix": {
+        "en": "What a reviewer needs to check each number: definition, interval and test.",
+        "id": "Yang diperlukan peninjau untuk memeriksa setiap angka: definisi, interval dan uji."},
+    "caption_margins": {
+        "en": "Population margins the respondents were raked to: target, unweighted and weighted share.",
+        "id": "Marjin populasi tujuan rake responden: porsi target, tanpa bobot dan berbobot."},
+    "weighting_none": {
+        "en": "Estimates are unweighted: every respondent counts once (the study declares no survey weights).",
+        "id": "Estimasi tanpa bobot: setiap responden dihitung sekali (studi tidak menyatakan bobot survei)."},
+    "weighting_column": {
+        "en": "Estimates are weighted with the survey weights in column '{column}'. {n} respondents, "
+              "effective n {n_eff:.1f} (Kish), weighting efficiency {efficiency:.1%}, design effect "
+              "{design_effect:.2f}; every interval uses the effective n.",
+        "id": "Estimasi diberi bobot survei dari kolom '{column}'. {n} responden, n efektif {n_eff:.1f} "
+              "(Kish), efisiensi pembobotan {efficiency:.1%}, efek desain {design_effect:.2f}; setiap "
+              "interval memakai n efektif."},
+    "weighting_raked": {
+        "en": "Estimates are weighted to the population margins of {variables} by raking (iterative "
+              "proportional fitting, weightipy). {n} respondents, effective n {n_eff:.1f} (Kish), "
+              "weighting efficiency {efficiency:.1%}, design effect {design_effect:.2f}; every interval "
+              "uses the effective n.",
+        "id": "Estimasi diberi bobot ke marjin populasi {variables} dengan raking (iterative proportional "
+              "fitting, weightipy). {n} responden, n efektif {n_eff:.1f} (Kish), efisiensi pembobotan "
+              "{efficiency:.1%}, efek desain {design_effect:.2f}; setiap interval memakai n efektif."},
+    "appx_not_measured": {"en": "not measured in this study", "id": "tidak diukur dalam studi ini"},
+    "appx_nps": {"en": "NPS", "id": "NPS"},
+    "appx_nps_def": {
+        "en": "% promoters (answers {p_lo}-{p_hi}) minus % detractors ({d_lo}-{d_hi}) on the 0..10 "
+              "likelihood-to-recommend question; -100..100",
+        "id": "% promotor (jawaban {p_lo}-{p_hi}) dikurangi % detraktor ({d_lo}-{d_hi}) pada pertanyaan "
+              "kemungkinan merekomendasikan 0..10; -100..100"},
+    "appx_csat": {"en": "CSAT", "id": "CSAT"},
+    "appx_csat_def": {
+        "en": "% answering the top 2 boxes ({first}-{high}) of the {low}..{high} satisfaction scale, per stage",
+        "id": "% yang menjawab 2 kotak teratas ({first}-{high}) pada skala kepuasan {low}..{high}, per tahap"},
+    "appx_ces": {"en": "CES", "id": "CES"},
+    "appx_ces_def": {"en": "mean effort answer on {low}..{high} (lower is easier), per stage",
+                     "id": "rata-rata jawaban upaya pada {low}..{high} (makin rendah makin mudah), per tahap"},
+    "appx_conversion": {"en": "Conversion rate", "id": "Tingkat konversi"},
+    "appx_conversion_def": {"en": "% of customers in the event log whose events reach the purchase",
+                            "id": "% pelanggan di log kejadian yang kejadiannya mencapai pembelian"},
+    "appx_repurchase": {"en": "Repurchase rate", "id": "Tingkat pembelian ulang"},
+    "appx_repurchase_def": {"en": "% of buying customers in the event log who buy again",
+                            "id": "% pelanggan pembeli di log kejadian yang membeli lagi"},
+    "appx_interval_nps": {"en": "{level} adjusted-Wald interval (Rocks 2016)",
+                          "id": "interval adjusted-Wald {level} (Rocks 2016)"},
+    "appx_interval_wilson": {"en": "{level} Wilson score interval", "id": "interval skor Wilson {level}"},
+    "appx_interval_t": {"en": "{level} Student t interval", "id": "interval t Student {level}"},
+    "appx_interval_weighted": {"en": " at the Kish effective n", "id": " pada n efektif Kish"},
+    "appx_test_nps": {"en": "adjusted-Wald z test of the difference",
+                      "id": "uji z adjusted-Wald atas selisih"},
+    "appx_test_share": {"en": "Newcombe hybrid-score interval of the difference, two-proportion z test",
+                        "id": "interval hybrid-score Newcombe atas selisih, uji z dua proporsi"},
+    "appx_test_ces": {"en": "Welch t test (unequal variances)", "id": "uji t Welch (varians tak sama)"},
+    "appx_multiplicity": {"en": "Multiple tests", "id": "Uji berganda"},
+    "appx_multiplicity_def": {
+        "en": "p-values of every tested persona x stage x metric cell are adjusted together by Holm's "
+              "step-down method (family-wise error); a change is significant when adjusted p < {alpha}",
+        "id": "nilai p setiap sel persona x tahap x metrik yang diuji disesuaikan bersama dengan metode "
+              "step-down Holm (galat keluarga); perubahan signifikan bila p disesuaikan < {alpha}"},
+    "appx_drivers": {"en": "Key drivers", "id": "Pendorong utama"},
+    "appx_drivers_def": {
+        "en": "relative importance of each touchpoint rating for the outcome: Johnson's relative weights "
+              "(share of R²)",
+        "id": "kepentingan relatif tiap nilai titik sentuh terhadap hasil: bobot relatif Johnson (porsi R²)"},
+    "appx_interval_bootstrap": {"en": "{level} seeded bootstrap percentile interval",
+                                "id": "interval persentil bootstrap {level} dengan seed"},
+    "appx_personas": {"en": "Personas", "id": "Persona"},
+    "appx_personas_def": {
+        "en": "{method} clustering of {n} respondents into {k} personas, random_state={seed}. "
+              "How k was chosen: {choice}",
+        "id": "pengelompokan {method} atas {n} responden menjadi {k} persona, random_state={seed}. "
+              "Cara k dipilih: {choice}"},
+    "appx_validity": {"en": "Persona validity", "id": "Validitas persona"},
+    "appx_validity_def": {
+        "en": "silhouette {silhouette} ({structure}); mean bootstrap Jaccard {jaccard} over {n_boot} "
+              "refits (>= 0.75 stable, <= 0.5 dissolving); agreement between seeds ARI {ari}",
+        "id": "silhouette {silhouette} ({structure}); rata-rata Jaccard bootstrap {jaccard} atas {n_boot} "
+              "pemasangan ulang (>= 0,75 stabil, <= 0,5 larut); kesepakatan antar seed ARI {ari}"},
+    "appx_weighting": {"en": "Weighting", "id": "Pembobotan"},
+    "appx_cells": {"en": "Small cells", "id": "Sel kecil"},
+    "appx_cells_def": {"en": "cells with fewer than {min_cell_size} respondents are masked",
+                       "id": "sel dengan kurang dari {min_cell_size} responden disembunyikan"},
+    "structure_strong": {"en": "strong structure", "id": "struktur kuat"},
+    "structure_reasonable": {"en": "reasonable structure", "id": "struktur cukup"},
+    "structure_weak": {"en": "weak structure, possibly artificial", "id": "struktur lemah, mungkin semu"},
+    "structure_none": {"en": "no substantial structure", "id": "tidak ada struktur berarti"},
+    "structure_unknown": {"en": "structure not measured", "id": "struktur tidak diukur"},
+    "col_item": {"en": "Item", "id": "Butir"},
+    "col_test": {"en": "Comparison test", "id": "Uji perbandingan"},
+    "col_interval_method": {"en": "Interval", "id": "Interval"},
+    "col_variable": {"en": "Variable", "id": "Variabel"},
+    "col_level": {"en": "Level", "id": "Kategori"},
+    "col_share_unweighted": {"en": "Unweighted share", "id": "Porsi tanpa bobot"},
     # words inside sentences and cells
     "improved": {"en": "improved", "id": "membaik"},
     "worsened": {"en": "worsened", "id": "memburuk"},

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import check_choice
-from ..core.labels import t
+from ..core.labels import LABELS, t
 
 ALPHA = 0.05
 STABILITY_BOOTSTRAPS = 10   # enough to tell stable from dissolving personas; the notebook 02 uses more
@@ -295,6 +295,18 @@ class QuarterlyReport:
         """Every metric definition used in the report."""
         self.table(methods_table(self), "methods", caption=self.t("caption_methods"), rows=100)
 
+    def weighting_section(self) -> None:
+        """What the estimates were weighted to and what it cost (n, effective n, efficiency)."""
+        self.note(weighting_statement(self.study, self.language))
+        summary = self.study.weighting()
+        if summary is not None and summary["margins_table"] is not None:
+            self.table(summary["margins_table"], "weighting_margins", caption=self.t("caption_margins"))
+
+    def methods_appendix_section(self) -> None:
+        """The methods appendix a reviewer checks: definitions, intervals, tests, personas, weights."""
+        self.table(methods_appendix(self), "methods_appendix", rows=100,
+                   caption=self.t("caption_methods_appendix"))
+
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Numbers to one decimal, missing values blank: what a reader should see."""
@@ -432,3 +444,109 @@ def methods_table(rep: QuarterlyReport) -> pd.DataFrame:
     if "events" in rep.study.files:
         defs["cart_abandonment"] = rep.study.events.cart_abandonment()["definition"].iloc[0]
     return pd.DataFrame({"metric": list(defs), "definition": [str(v) for v in defs.values()]})
+
+
+def weighting_statement(study, language: str = "en") -> str:
+    """One sentence: what the survey was weighted to, n, Kish effective n, efficiency, design effect.
+
+    Examples
+    --------
+    >>> class Unweighted:
+    ...     def weighting(self):
+    ...         return None
+    >>> weighting_statement(Unweighted())[:30]
+    'Estimates are unweighted: ever'
+    """
+    summary = study.weighting()
+    if summary is None:
+        return t("weighting_none", language)
+    figures = {k: summary[k] for k in ("n", "n_eff", "efficiency", "design_effect")}
+    if summary["source"] == "raking":
+        variables = ", ".join(summary["margins"])
+        return t("weighting_raked", language, variables=variables, **figures)
+    return t("weighting_column", language, column=summary["source"], **figures)
+
+
+def methods_appendix(rep: QuarterlyReport, *, confidence: float = 0.95) -> pd.DataFrame:
+    """The reviewer's appendix: a row per metric, the multiple-test rule, drivers, personas, weights.
+
+    Columns ``item``, ``definition``, ``interval_method``, ``test``, in the report's language.
+    Metrics the study does not measure say so instead of a definition.
+    """
+    from ..evidence.intervals import level_label
+
+    lang, study = rep.language, rep.study
+    level = level_label(confidence)
+    weighted = t("appx_interval_weighted", lang) if study.weight_column else ""
+    rows = [_metric_row(key, lang, level, weighted, measured, values)
+            for key, measured, values in _measured_metrics(study)]
+    rows += [
+        (t("appx_multiplicity", lang), t("appx_multiplicity_def", lang, alpha=ALPHA), "", ""),
+        (t("appx_drivers", lang), t("appx_drivers_def", lang),
+         t("appx_interval_bootstrap", lang, level=level), ""),
+        *_persona_rows(rep),
+        (t("appx_weighting", lang), weighting_statement(study, lang), "", ""),
+        (t("appx_cells", lang), t("appx_cells_def", lang, min_cell_size=rep.min_cell_size), "", ""),
+    ]
+    return pd.DataFrame(rows, columns=["item", "definition", "interval_method", "test"])
+
+
+# metric -> (label key, interval key, test key)
+_APPENDIX = {"nps": ("appx_nps", "appx_interval_nps", "appx_test_nps"),
+             "csat": ("appx_csat", "appx_interval_wilson", "appx_test_share"),
+             "ces": ("appx_ces", "appx_interval_t", "appx_test_ces"),
+             "conversion": ("appx_conversion", "appx_interval_wilson", "appx_test_share"),
+             "repurchase": ("appx_repurchase", "appx_interval_wilson", "appx_test_share")}
+
+
+def _measured_metrics(study):
+    """(metric, measured?, definition values) for each metric, from the study's own scales."""
+    cols = study.columns
+    (c_low, c_high), (e_low, e_high) = cols.scale("csat"), cols.scale("ces")
+    events = "events" in study.files
+    return [("nps", bool(cols.nps), {"p_lo": 9, "p_hi": 10, "d_lo": 0, "d_hi": 6}),
+            ("csat", bool(cols.csat), {"first": c_high - 1, "low": c_low, "high": c_high}),
+            ("ces", bool(cols.ces), {"low": e_low, "high": e_high}),
+            ("conversion", events, {}), ("repurchase", events, {})]
+
+
+def _metric_row(metric, lang, level, weighted, measured, values):
+    name, interval_key, test_key = _APPENDIX[metric]
+    if not measured:
+        return t(name, lang), t("appx_not_measured", lang), "", ""
+    return (t(name, lang), t(f"{name}_def", lang, **values),
+            t(interval_key, lang, level=level) + weighted, t(test_key, lang))
+
+
+def _persona_rows(rep):
+    """The persona method, its k rule and its validity figures as the fitted model reports them."""
+    lang, model = rep.language, rep.personas
+    choice = str(getattr(model, "choice_", "")).rstrip(".")
+    stab = model.stability(n_boot=STABILITY_BOOTSTRAPS)
+    sil = stab.attrs.get("silhouette", _silhouette_at_k(model))
+    ari = stab.attrs.get("seed_ari_mean", getattr(model, "ari_", None))
+    band = stab.attrs.get("structure", "unknown")
+    band = t(f"structure_{band}", lang) if f"structure_{band}" in LABELS else str(band)
+    validity = {"silhouette": _fmt(sil), "structure": band,
+                "jaccard": _fmt(stab["jaccard"].mean()), "n_boot": STABILITY_BOOTSTRAPS,
+                "ari": _fmt(ari)}
+    return [(t("appx_personas", lang),
+             t("appx_personas_def", lang, method=model.method, n=len(model.labels_), k=model.k_,
+               seed=model.random_state, choice=choice), "", ""),
+            (t("appx_validity", lang), t("appx_validity_def", lang, **validity), "", "")]
+
+
+def _silhouette_at_k(model):
+    scores = getattr(model, "scores_", None)
+    if scores is None or "silhouette" not in scores:
+        return None
+    at_k = scores.loc[scores["k"] == model.k_, "silhouette"]
+    return float(at_k.iloc[0]) if len(at_k) else None
+
+
+def _fmt(value) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "n/a"
+    return "n/a" if np.isnan(number) else f"{number:.2f}"
