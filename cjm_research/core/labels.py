@@ -203,12 +203,12 @@ LABELS: dict[str, dict[str, str]] = {
     "structure_none": {"en": "no substantial structure", "id": "tidak ada struktur berarti"},
     "structure_unknown": {"en": "structure not measured", "id": "struktur tidak terukur"},
     "caption_structure": {
-        "en": "How sure: {k_text}. Silhouette {silhouette} at k = {k}: {band} (Kaufman & Rousseeuw: under "
+        "en": "How sure the {k} personas are. Silhouette {silhouette}: {band} (Kaufman & Rousseeuw: under "
               "0.25 no substantial structure, 0.25-0.50 weak, 0.50-0.70 reasonable, over 0.70 strong). "
               "Seed sensitivity: ARI between fits with {n_seeds} seeds, mean {ari_mean}, min {ari_min}. "
               "Bootstrap Jaccard {jaccard_min}-{jaccard_max}. {n_stable} of {k} personas read as stable "
               "(Jaccard >= 0.75, at least a reasonable structure and seeds agreeing at ARI >= 0.80).",
-        "id": "Seberapa yakin: {k_text}. Silhouette {silhouette} pada k = {k}: {band} (Kaufman & Rousseeuw: "
+        "id": "Seberapa yakin {k} persona ini. Silhouette {silhouette}: {band} (Kaufman & Rousseeuw: "
               "di bawah 0,25 tidak ada struktur berarti, 0,25-0,50 lemah, 0,50-0,70 cukup, di atas 0,70 kuat). "
               "Kepekaan terhadap seed: ARI antar pemasangan dengan {n_seeds} seed, rata-rata {ari_mean}, "
               "minimum {ari_min}. Jaccard bootstrap {jaccard_min}-{jaccard_max}. {n_stable} dari {k} persona "
