@@ -33,10 +33,10 @@ from . import profiles as pp
 from ..core.errors import CJMError, DataError, ParameterError, check_choice, preview
 from ..evidence.validity import SEEDS_AGREE, persona_reading, silhouette_band
 from .methods import LIKELIHOOD, METHODS, MIXED, calinski_harabasz, fit_k, total_ss, ward_tree, within_ss
-from .selection import VOTERS, best_k, gap_statistic, vote
+from .selection import SUPPORT, VOTERS, best_k, gap_statistic, mixture_bic, prediction_strength, supported_k, vote
 from .stability import bootstrap_jaccard, stability_frame
 
-CRITERIA = ["auto", "vote", "calinski_harabasz", "silhouette", "davies_bouldin", "gap", "bic"]
+CRITERIA = ["auto", "vote", "calinski_harabasz", "silhouette", "davies_bouldin", "gap", "bic", "prediction_strength"]
 SAMPLED = ("gmm", "kprototypes", "lca")  # methods whose fit time grows fast with rows: fit on a sample
 
 
@@ -88,12 +88,15 @@ class PersonaModel(ClusterMixin, BaseEstimator):
     progress : bool or callable, default True
         Show a tqdm bar over the k tried; a callable ``progress(done, total)`` is called instead
         (the explorer's progress widget).
-    criterion : {"auto", "vote", "calinski_harabasz", "silhouette", "davies_bouldin", "gap", "bic"}
-        How ``k="auto"`` picks k. ``"auto"`` is BIC for the likelihood methods (``gmm``, ``lca``)
-        and ``"vote"`` otherwise: the k most of the silhouette, the Davies-Bouldin index and the
-        gap statistic pick (the smaller k on a tie), the rule with the best hit rate on the panel
-        of known structures in ``benchmarks/eval_auto_k.py`` (each criterion alone is worse there).
-        Every criterion is computed and shown in ``scores_`` either way.
+    criterion : {"auto", "vote", "calinski_harabasz", "silhouette", "davies_bouldin", "gap", "bic", \
+"prediction_strength"}
+        How ``k="auto"`` picks k. ``"auto"`` takes the larger of the k that prediction strength
+        (Tibshirani & Walther 2005: the largest k with strength >= 0.8, k-means on halves of a
+        2,000-row sample) and BIC (the method's own for ``gmm`` and ``lca``, else a Gaussian
+        mixture's on that sample) pick: on the panel of 25 known structures in
+        ``benchmarks/eval_auto_k.py`` it finds the known k more often than any single criterion
+        (:func:`~cjm_research.personas.selection.supported_k`). ``"vote"`` is the k most of the
+        silhouette, Davies-Bouldin and gap statistic pick. Every criterion is in ``scores_``.
     n_threads : int or None, default 1
         OpenMP/BLAS threads while clustering. 1 by default: k-means threads thrash on a busy shared
         machine (measured 17 times slower under load); None lets the libraries decide.
@@ -117,7 +120,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         Persona names by id.
     scores_ : DataFrame
         Criteria per k tried: ``k, silhouette, calinski_harabasz, davies_bouldin, within_ss, bic``
-        and, for ``k="auto"``, ``gap, gap_sd``.
+        and, for ``k="auto"``, ``gap, gap_sd, prediction_strength``.
     choice_ : str
         Why this k, with the silhouette band of the structure (Kaufman & Rousseeuw).
     fit_rows_ : int
@@ -332,15 +335,18 @@ class PersonaModel(ClusterMixin, BaseEstimator):
                 "within_ss": wss, "bic": bic}
 
     def _with_gap(self, scores: pd.DataFrame, X, fits) -> pd.DataFrame:
+        """Add the criteria that need clusterings of their own: gap, prediction strength, BIC."""
         if len(scores) < 2:
-            return scores.assign(gap=np.nan, gap_sd=np.nan)
-        gap = gap_statistic(X, {k: raw for k, (_, raw) in fits.items()}, seed=self.random_state)
-        return scores.merge(gap, on="k", how="left")
+            return scores.assign(gap=np.nan, gap_sd=np.nan, prediction_strength=np.nan)
+        ks, seed = list(scores["k"]), self.random_state
+        gap = gap_statistic(X, {k: raw for k, (_, raw) in fits.items()}, seed=seed)
+        scores = scores.merge(gap, on="k", how="left").merge(prediction_strength(X, ks, seed=seed), on="k")
+        if scores["bic"].isna().all():  # no likelihood of its own: a Gaussian mixture's on a sample
+            scores = scores.drop(columns="bic").merge(mixture_bic(X, ks, seed=seed), on="k")
+        return scores
 
     def _rule(self) -> str:
-        if self.criterion != "auto":
-            return self.criterion
-        return "bic" if self.method in LIKELIHOOD else "vote"
+        return "supported" if self.criterion == "auto" else self.criterion
 
     def _choose_k(self) -> int:
         s = self.scores_
@@ -349,18 +355,18 @@ class PersonaModel(ClusterMixin, BaseEstimator):
             self.choice_ = f"k={k} was given ({self._band_text(k)})."
             return k
         rule = self._rule()
-        picks = {c: best_k(s, c) for c in ("silhouette", "davies_bouldin", "gap", "calinski_harabasz", "bic")}
-        best = vote(picks) if rule == "vote" else picks[rule]
+        picks = {c: best_k(s, c) for c in ("prediction_strength", "bic", "silhouette", "davies_bouldin", "gap",
+                                           "calinski_harabasz")}
+        best = {"vote": vote(picks), "supported": supported_k(picks)}.get(rule, picks.get(rule))
         if best is None:  # e.g. the silhouette undefined everywhere: fall back to the committee
-            best = vote(picks) or int(s["k"].iloc[0])
+            best = supported_k(picks) or vote(picks) or int(s["k"].iloc[0])
         span = f"k={s.k.min()}..{s.k.max()}"
-        if rule == "vote":
-            said = ", ".join(f"{c.replace('_', '-')} {picks[c]}" for c in VOTERS)
-            why = f"k={best} is best by the vote of {said} over {span}"
-        else:
-            why = f"k={best} is best by {rule.replace('_', '-')} of {span}"
-        others = ", ".join(f"{c.replace('_', '-')} {v}" for c, v in picks.items()
-                           if v is not None and (rule != "vote" or c not in VOTERS) and c != rule)
+        used = {"vote": VOTERS, "supported": SUPPORT}.get(rule, (rule,))
+        said = ", ".join(f"{c.replace('_', ' ')} {picks[c]}" for c in used)
+        why = {"vote": f"k={best} is best by the vote of {said} over {span}",
+               "supported": f"k={best} is best: the larger k of {said} over {span}"}.get(
+            rule, f"k={best} is best by {rule.replace('_', ' ')} of {span}")
+        others = ", ".join(f"{c.replace('_', ' ')} {v}" for c, v in picks.items() if v is not None and c not in used)
         sampled = (f"; fitted on a seeded sample of {self.fit_rows_:,} of {len(self.X_):,} respondents, "
                    "the rest assigned by the model" if self._rows is not None else "")
         self.choice_ = f"{why} ({self._band_text(best)}); other criteria: {others}{sampled}."

@@ -1,14 +1,16 @@
 """Choosing the number of personas: the gap statistic, prediction strength and the panel vote.
 
-``k="auto"`` scores every k of the range by several internal criteria; each criterion alone fails on
-some structures (the Calinski-Harabasz index over-splits real segment data, the silhouette merges
-overlapping groups, the gap statistic under-splits elongated ones). ``benchmarks/eval_auto_k.py``
-measures each criterion's hit rate on a panel of data sets with known structure and the rule
-:func:`vote` (the k most criteria pick) beats every single one of them there; the table is in
-``benchmarks/README.md``.
+``k="auto"`` scores every k of the range by several criteria; each alone fails on some structures
+(the Calinski-Harabasz index over-splits elongated and real segment data, the silhouette and
+Davies-Bouldin merge overlapping groups, the gap statistic over-splits skewed real data, BIC and
+prediction strength under-split overlapping groups). ``benchmarks/eval_auto_k.py`` measures each
+criterion's hit rate on a panel of 25 data sets with known structure; the toolkit's rule,
+:func:`supported_k`, takes the larger of the two conservative tests, prediction strength and BIC,
+and beats every single criterion there (table in ``benchmarks/README.md``).
 
-References: Tibshirani, Walther & Hastie (2001), "Estimating the number of clusters in a data set
-via the gap statistic", JRSS B 63; Kaufman & Rousseeuw (1990), *Finding groups in data*;
+References: Tibshirani & Walther (2005), "Cluster validation by prediction strength", JCGS 14;
+Tibshirani, Walther & Hastie (2001), "Estimating the number of clusters in a data set via the gap
+statistic", JRSS B 63; Schwarz (1978); Kaufman & Rousseeuw (1990), *Finding groups in data*;
 Davies & Bouldin (1979); Calinski & Harabasz (1974).
 """
 
@@ -19,11 +21,14 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
+from sklearn.mixture import GaussianMixture
 
-from .methods import within_ss
+from .methods import GMM_REG_COVAR, within_ss
 
 BEST = {"calinski_harabasz": "idxmax", "silhouette": "idxmax", "davies_bouldin": "idxmin", "bic": "idxmin"}
-VOTERS = ("silhouette", "davies_bouldin", "gap")  # the panel's best committee (benchmarks/README.md)
+VOTERS = ("silhouette", "davies_bouldin", "gap")  # a committee, for criterion="vote"
+SUPPORT = ("prediction_strength", "bic")  # the toolkit's rule: the larger k either supports
+PS_THRESHOLD = 0.8  # Tibshirani & Walther (2005)
 
 
 def best_k(scores: pd.DataFrame, criterion: str) -> int | None:
@@ -37,6 +42,8 @@ def best_k(scores: pd.DataFrame, criterion: str) -> int | None:
     """
     if criterion == "gap":
         return gap_k(scores)
+    if criterion == "prediction_strength":
+        return strength_k(scores)
     values = scores[criterion] if criterion in scores else pd.Series(dtype=float)
     if values.notna().sum() == 0:
         return None
@@ -52,6 +59,82 @@ def gap_k(scores: pd.DataFrame) -> int | None:
         if s.loc[i, "gap"] >= s.loc[i + 1, "gap"] - s.loc[i + 1, "gap_sd"]:
             return int(s.loc[i, "k"])
     return int(s.loc[s["gap"].idxmax(), "k"])
+
+
+def strength_k(scores: pd.DataFrame, threshold: float = PS_THRESHOLD) -> int | None:
+    """Tibshirani & Walther's rule: the largest k whose prediction strength reaches ``threshold``."""
+    if "prediction_strength" not in scores or scores["prediction_strength"].isna().all():
+        return None
+    good = scores.loc[scores["prediction_strength"] >= threshold, "k"]
+    return int(good.max()) if len(good) else int(scores["k"].min())
+
+
+def supported_k(picks: dict) -> int | None:
+    """The toolkit's k: the larger of the k prediction strength and BIC pick (either may be missing).
+
+    Both are conservative: prediction strength needs every cluster to be predicted in the other
+    half of the data, BIC needs the likelihood to pay for every parameter, and each under-splits
+    overlapping groups in its own way; the larger keeps what either test supports.
+
+    Examples
+    --------
+    >>> supported_k({"prediction_strength": 3, "bic": 4})
+    4
+    """
+    found = [picks.get(c) for c in SUPPORT if picks.get(c) is not None]
+    return max(found) if found else None
+
+
+def _rows(n: int, max_rows: int, rng) -> np.ndarray:
+    return np.sort(rng.choice(n, max_rows, replace=False)) if n > max_rows else np.arange(n)
+
+
+def prediction_strength(X: np.ndarray, ks, *, seed: int = 0, splits: int = 3, max_rows: int = 2000) -> pd.DataFrame:
+    """Prediction strength per k (Tibshirani & Walther 2005), k-means on halves of a seeded sample.
+
+    For each of ``splits`` random halvings, both halves are clustered; the test half's clusters are
+    predicted by the training half's centroids, and the strength is the smallest share, over test
+    clusters, of pairs of members that the prediction keeps together. Averaged over splits.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_blobs
+    >>> X, _ = make_blobs(400, centers=3, random_state=0)
+    >>> strength_k(prediction_strength(X, [2, 3, 4, 5]))
+    3
+    """
+    rng = np.random.default_rng(seed)
+    X = np.asarray(X, dtype=float)[_rows(len(X), max_rows, rng)]
+    strength = {k: [] for k in ks}
+    for s in range(splits):
+        order = rng.permutation(len(X))
+        train, test = X[order[: len(X) // 2]], X[order[len(X) // 2:]]
+        for k in ks:
+            if k >= len(test):
+                continue
+            predicted = KMeans(k, n_init=2, random_state=seed + s).fit(train).predict(test)
+            own = KMeans(k, n_init=2, random_state=seed + s).fit_predict(test)
+            worst = 1.0
+            for c in range(k):
+                members = predicted[own == c]
+                if len(members) > 1:
+                    same = np.bincount(members)
+                    worst = min(worst, float((same * (same - 1)).sum() / (len(members) * (len(members) - 1))))
+            strength[k].append(worst)
+    return pd.DataFrame({"k": list(ks), "prediction_strength": [np.mean(v) if v else np.nan for v in strength.values()]})
+
+
+def mixture_bic(X: np.ndarray, ks, *, seed: int = 0, max_rows: int = 2000) -> pd.DataFrame:
+    """BIC per k of the toolkit's Gaussian mixture (``method="gmm"`` settings) on a seeded sample.
+
+    Used by ``k="auto"`` for methods without a likelihood of their own (k-means, Ward,
+    k-prototypes); ``gmm`` and ``lca`` report their own model's BIC instead.
+    """
+    rng = np.random.default_rng(seed)
+    X = np.asarray(X, dtype=float)[_rows(len(X), max_rows, rng)]
+    bic = [GaussianMixture(k, covariance_type="full", random_state=seed, n_init=2, reg_covar=GMM_REG_COVAR)
+           .fit(X).bic(X) if k < len(X) else np.nan for k in ks]
+    return pd.DataFrame({"k": list(ks), "bic": bic})
 
 
 def gap_statistic(X: np.ndarray, labels_by_k: dict, *, n_refs: int = 5, seed: int = 0,

@@ -134,8 +134,8 @@ class QuarterlyReport:
         survey = self.study.survey
         if self.persona_spec:
             model = PersonaModel.load(self.persona_spec)
-            return model if hasattr(model, "mapping_") else _fit(model, survey)
-        return _fit(PersonaModel(random_state=0), survey)
+            return model if hasattr(model, "mapping_") else _fit(model, survey, self.study)
+        return _fit(PersonaModel(random_state=0), survey, self.study)
 
     @cached_property
     def current(self):
@@ -192,7 +192,18 @@ class QuarterlyReport:
         view = table.assign(stability=table["stability"].map("{:.2f}".format),
                             reading=table["reading"].map(self.word))
         self.table(table, "personas", caption=self.t("caption_personas", n=len(self.study.survey)), view=view)
+        self.note(self.structure_note(model))
         self.figure(model.plot_profile(), "persona_profiles")
+
+    def structure_note(self, model) -> str:
+        """How sure the personas are: silhouette band, seed sensitivity and bootstrap Jaccard, in words."""
+        info = model.structure(n_boot=STABILITY_BOOTSTRAPS)
+        stab = model.stability(n_boot=STABILITY_BOOTSTRAPS)
+        return self.t("caption_structure", k=info["k"], silhouette=f"{info['silhouette']:.2f}",
+                      band=self.t(f"structure_{info['structure']}"), n_seeds=info["n_seeds"],
+                      ari_mean=f"{info['seed_ari_mean']:.2f}", ari_min=f"{info['seed_ari_min']:.2f}",
+                      jaccard_min=f"{stab['jaccard'].min():.2f}", jaccard_max=f"{stab['jaccard'].max():.2f}",
+                      n_stable=info["n_stable"])
 
     def current_state_section(self) -> None:
         """The current-state map and the service blueprint of each persona."""
@@ -255,10 +266,41 @@ class QuarterlyReport:
         self.figure(plots.gap_chart(gaps, language=self.language), "future_state_gap")
         self.figure(plots.emotion_overlay(self.current, future, language=self.language), "emotion_as_is_to_be",
                     caption=self.t("caption_emotion"))
+        self.conformance_section(future)
         opps = rank_opportunities(self.current, future)
         self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
             ["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]])
         self.figure(plots.priority_matrix(opps, language=self.language), "priority_matrix")
+
+    def conformance_section(self, future) -> None:
+        """Observed journeys against the future state's designed path(s), by persona and channel.
+
+        Shown next to the future-state gap when the future state declares a path and the study
+        has events; otherwise one sentence says that it is not measured, and why.
+        """
+        from ..core.errors import ParameterError
+        from ..journey.lanes import Evidence
+
+        paths = future.designed_paths()
+        if not paths or "events" not in self.study.files:
+            reason = "conformance_no_path" if not paths else "conformance_no_events"
+            return self.note(self.t("conformance_not_measured", reason=self.t(reason)))
+        log = Evidence.collect(self.study, self.personas, need=("events",)).events
+        for name, steps in paths.items():
+            try:
+                results = {by: log.conformance(steps, by=by, on=future.path_column(steps))
+                           for by in ("persona", "channel", None)}
+            except ParameterError as exc:  # a designed step that no event reaches this quarter
+                self.note(self.t("conformance_not_measured", reason=str(exc)))
+                continue
+            where = self.t("whole_journey") if name == "journey" else self.stage_label(name)
+            frame, view = conformance_tables(results, self.min_cell_size, word=self.word)
+            self.table(frame, f"conformance_{name}", view=view, caption=self.t(
+                "caption_conformance", path=" > ".join(steps), where=where, min_cell_size=self.min_cell_size))
+            devs = results[None].deviations
+            self.table(devs, f"conformance_{name}_deviations", caption=self.t("caption_conformance_deviations"),
+                       view=devs.assign(deviation=devs["deviation"].map(self.word),
+                                        share=devs["share"].map("{:.0%}".format)), rows=10)
 
     def day_in_the_life_section(self) -> None:
         """When and through which channels each persona meets the brand across a day."""
@@ -330,9 +372,11 @@ def interval(est, low, high, *, digits: int = 1) -> pd.Series:
                        f"{r.e:.{digits}f} [{r.l:.{digits}f}, {r.h:.{digits}f}]", axis=1)
 
 
-def _fit(model, survey):
-    model.progress = False
-    return model.fit(survey)
+def _fit(model, survey, study):
+    # Drift and cards follow respondents by the study's id mapping (customer id, else respondent id).
+    mapped = study.columns.customer_id or study.columns.respondent_id
+    id_column = model.id_column or (mapped if mapped in survey.columns else None)
+    return model.set_params(progress=False, id_column=id_column).fit(survey)
 
 
 # ---------------------------------------------------------------------- tables (tested directly)
@@ -417,6 +461,24 @@ def persona_table(model, previous=None) -> pd.DataFrame:
     return out
 
 
+def conformance_tables(results: dict, min_cell_size: int, *, word=str):
+    """The full conformance summary per persona and channel, and its readable view (small groups masked).
+
+    ``results`` maps ``by`` ("persona", "channel", None) to :class:`~cjm_research.events.conformance.Conformance`.
+    """
+    parts = [r.summary.rename(columns={by: "group"}).assign(by=by) for by, r in results.items() if by]
+    frame = pd.concat(parts, ignore_index=True)[["by", "group", "customers", "follows", "share", "fitness",
+                                                 "skipped", "out_of_order", "loop", "not_reached"]]
+    small = frame["customers"] < min_cell_size
+    view = pd.DataFrame({"group": frame["group"].fillna("(unknown)"), "customers": frame["customers"],
+                         "follows": [f"{s:.0%} [{f}]" for s, f in zip(frame["share"], frame["follows"])],
+                         "fitness": frame["fitness"].map("{:.2f}".format),
+                         **{word(d): frame[d] for d in ("skipped", "out_of_order", "loop", "not_reached")}})
+    view = view.astype({c: object for c in view.columns[2:]})
+    view.loc[small.to_numpy(), view.columns[2:]] = "–"  # masked: too few customers to show
+    return frame, view
+
+
 def plot_funnel(funnel: pd.DataFrame, ax=None):
     """Horizontal bars of customers per funnel step, labelled with the conversion from the start."""
     import matplotlib.pyplot as plt
@@ -437,7 +499,9 @@ def methods_table(rep: QuarterlyReport) -> pd.DataFrame:
     model = rep.personas
     defs["personas"] = f"{model.method} clustering, random_state={model.random_state}: {model.choice_}"
     defs["stability"] = (f"Hennig's clusterwise Jaccard over {STABILITY_BOOTSTRAPS} bootstrap refits "
-                         "(>= 0.75 stable, <= 0.5 dissolving)")
+                         "(>= 0.75 reproduced, <= 0.5 dissolving), read with the silhouette band (Kaufman & "
+                         "Rousseeuw) and the ARI between seeds: stable only when all three hold; "
+                         + model.structure(n_boot=STABILITY_BOOTSTRAPS)["text"])
     defs["quarter_over_quarter"] = (f"NPS adjusted-Wald difference, CSAT Newcombe interval, CES Welch test; "
                                     f"p-values Holm-adjusted across the map; significant when p < {ALPHA}")
     defs["min_cell_size"] = f"cells with fewer than {rep.min_cell_size} respondents are masked"
