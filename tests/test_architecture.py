@@ -74,7 +74,8 @@ def _private_uses(path: Path):
                     yield node.lineno, f"from {'.' * node.level}{node.module or ''} import {alias.name}"
         elif isinstance(node, ast.Attribute):
             name = node.attr
-            private = name.startswith("_") and not name.startswith("__")
+            # `_` alone is public API (Ibis's deferred column, `ibis._`), not a private name
+            private = name.startswith("_") and not name.startswith("__") and name != "_"
             protocol = re.fullmatch(r"_repr_\w+_", name)   # IPython's display protocol
             mine = isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}
             if private and not protocol and not mine and name not in own:
