@@ -524,3 +524,57 @@ def test_the_report_notebook_has_the_weighting_and_appendix_cells():
     assert "rep.weighting_section()" in sources["section-weighting"]
     assert "rep.methods_appendix_section()" in sources["section-methods_appendix"]
     assert all(not c.get("outputs") for c in nb["cells"])
+
+
+# ---------------------------------------------------------------- weighted journey maps
+
+def _demo_with(tmp_path, weights):
+    """A small demo quarter whose survey gets the column ``w`` (``weights(n)``), declared or not."""
+    from cjm_research.datasets.demo import make_demo
+
+    path = make_demo(tmp_path / "demo", respondents=300, quarters=("2026Q1",))
+    survey_file = path.parent / "2026Q1" / "survey.csv"
+    survey = pd.read_csv(survey_file)
+    survey.assign(w=weights(len(survey))).to_csv(survey_file, index=False)
+    config = yaml.safe_load(path.read_text())
+    config["survey"]["weights"] = "w"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def _map_numbers(study):
+    from cjm_research.journey import current_state
+
+    table = current_state(study, n_boot=20, progress=False).table()  # few resamples: fast
+    table = table[table["lane"].isin(["metrics", "touchpoints", "emotion"])]
+    return table.sort_values(["persona", "stage", "lane", "item", "source"]).reset_index(drop=True)
+
+
+def _unweighted(study):
+    study.config.survey.weights = None  # the same data, read without its weights
+    return study
+
+
+def test_map_cells_are_weighted_with_the_study_weights(tmp_path):
+    rng = np.random.default_rng(0)
+    path = _demo_with(tmp_path, lambda n: rng.uniform(0.2, 3.0, n).round(3))
+    weighted = load_study(path)
+    w_map, p_map = _map_numbers(weighted), _map_numbers(_unweighted(load_study(path)))
+    nps_cell = w_map[(w_map["lane"] == "metrics") & (w_map["item"] == "nps")].iloc[0]
+    by_hand = metrics.nps(weighted.survey, "nps", weights="w")
+    assert nps_cell["value"] == pytest.approx(by_hand["estimate"].item())
+    assert nps_cell["ci_low"] == pytest.approx(by_hand["ci_low"].item())
+    assert nps_cell["n"] == by_hand["n"].item()  # n stays respondents; the interval uses n_eff
+    csat = w_map[(w_map["lane"] == "metrics") & (w_map["item"] == "csat")].iloc[0]
+    column = weighted.columns.csat[csat["stage"]]
+    assert csat["value"] == pytest.approx(
+        metrics.csat(weighted.survey, column, weights="w")["estimate"].item())
+    assert len(w_map) == len(p_map)
+    assert not np.allclose(w_map["value"].astype(float), p_map["value"].astype(float), equal_nan=True)
+
+
+def test_equal_weights_leave_the_map_unchanged(tmp_path):
+    path = _demo_with(tmp_path, lambda n: np.full(n, 1.7))
+    a, b = _map_numbers(_unweighted(load_study(path))), _map_numbers(load_study(path))
+    for column in ["value", "ci_low", "ci_high", "n"]:
+        assert np.allclose(a[column].astype(float), b[column].astype(float), equal_nan=True), column

@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ConfigError, DataError, preview
+from .intervals import t_half_width
 
 MARGIN_TOLERANCE = 1e-4  # raked shares must land within 0.01 percentage points of the targets
 
@@ -388,3 +389,21 @@ def margin_table(data: pd.DataFrame, w, margins: dict) -> pd.DataFrame:
                          "share_unweighted": float(hit.mean()), "share": share,
                          "difference": share - target})
     return pd.DataFrame(rows)
+
+
+def weighted_t_interval(x, w, *, confidence: float = 0.95) -> tuple[float, float, float, float]:
+    """Weighted mean, its t interval at the Kish n_eff (``n_eff - 1`` degrees of freedom), n_eff.
+
+    Missing values are dropped with their weights. With equal weights this is the ordinary t
+    interval of the mean.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in weighted_t_interval([1, 2, 3, 4, 5], [2, 2, 2, 2, 2])]
+    [3.0, 1.037, 4.963, 5.0]
+    """
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    keep = ~np.isnan(x)
+    mean, sd, n_eff = weighted_mean_sd(x[keep], w[keep])
+    half = t_half_width(sd, n_eff, confidence=confidence) if n_eff >= 2 else float("nan")
+    return mean, mean - half, mean + half, n_eff

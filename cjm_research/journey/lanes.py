@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..core.errors import DataError, preview
 from ..evidence import intervals, metrics
+from ..evidence.weights import weighted_share, weighted_t_interval
 
 ALL = "all"  # the persona of a map built without personas
 JOURNEY = "(journey)"  # the stage of journey-level numbers (NPS, the outcome, persona shares)
@@ -77,7 +78,9 @@ def persona_assignment(survey: pd.DataFrame, personas, *, id_column: str, source
 class Outcome:
     """The study's overall outcome as numbers per survey row (binary 0/1 or a scale).
 
-    ``name`` is what captions call it; ``definition`` how the values were made.
+    ``name`` is what captions call it; ``definition`` how the values were made; ``column`` the
+    survey column of a declared outcome (None when NPS or overall CSAT stand in for one, since
+    they are on the map and in the quarter comparison already).
     """
 
     name: str
@@ -109,7 +112,7 @@ def resolve_outcome(study, survey: pd.DataFrame, outcome=None) -> Outcome | None
     cols = getattr(study, "columns", None)
     if cols is not None and cols.nps and cols.nps in survey.columns:
         return Outcome("NPS answer (0..10)", "scale", pd.to_numeric(survey[cols.nps], errors="coerce"),
-                       f"likelihood to recommend, column {cols.nps!r} (0..10)", cols.nps)
+                       f"likelihood to recommend, column {cols.nps!r} (0..10)")
     csat = [c for c in (cols.csat.values() if cols is not None else []) if c in survey.columns]
     if csat:
         values = survey[csat].apply(pd.to_numeric, errors="coerce").mean(axis=1)
@@ -199,6 +202,18 @@ class Evidence:
     @property
     def framework(self):
         return self.study.framework
+
+    @property
+    def weights(self) -> str | None:
+        """The survey column of the study's weights (``weights=`` of every metric), or None."""
+        column = getattr(self.study, "weight_column", None)
+        if column is None or column not in self.survey.columns:
+            return None
+        if "weights_checked" not in self._cache:  # one clear error up front, not NaN cells later
+            from ..evidence.weights import check_weights
+
+            self._cache["weights_checked"] = check_weights(self.survey, column)
+        return column
 
     @property
     def columns(self):
@@ -347,7 +362,8 @@ def touchpoints(ev: Evidence) -> pd.DataFrame:
             col = ratings.get(tp.id)
             if col is not None:
                 parts.append(_usage_from_survey(ev, stage, tp.id, col))
-                parts.append(_metric_rows(metrics.csat(ev.survey, col, by="persona", confidence=ev.confidence),
+                parts.append(_metric_rows(metrics.csat(ev.survey, col, by="persona", confidence=ev.confidence,
+                                                       weights=ev.weights),
                                           stage=stage, lane="touchpoints", item=tp.id, source="rating"))
             elif ev.events is not None:
                 parts.append(_usage_from_events(ev, stage, tp.id))
@@ -359,16 +375,33 @@ def _share_rows(counts: pd.DataFrame, confidence: float, **const) -> pd.DataFram
     """Rows with a percentage and its Wilson interval from ``k`` (hits) and ``n`` per persona."""
     k, n = counts["k"].to_numpy(dtype=float), counts["n"].to_numpy(dtype=float)
     low, high = intervals.wilson(k, n, confidence=confidence)
+    shown = counts["respondents"].to_numpy(dtype=float) if "respondents" in counts else n  # weighted: n_eff in the interval
     return pd.DataFrame({"persona": counts["persona"].to_numpy(), **const,
-                         "value": 100 * k / np.where(n > 0, n, np.nan), "n": n,
+                         "value": 100 * k / np.where(n > 0, n, np.nan), "n": shown,
                          "ci_low": 100 * np.asarray(low), "ci_high": 100 * np.asarray(high)})
 
 
 def _usage_from_survey(ev: Evidence, stage: str, tp: str, col: str) -> pd.DataFrame:
     counts = (ev.survey.assign(used=ev.survey[col].notna()).groupby("persona", observed=True)["used"]
               .agg(k="sum", n="size").reset_index())
+    if ev.weights:
+        counts = _weighted_counts(ev.survey[col].notna(), ev, counts)
     return _share_rows(counts, ev.confidence, stage=stage, lane="touchpoints", item=tp, source="usage",
                        detail="% of respondents who rated it (did not use = not applicable)")
+
+
+def _weighted_counts(hit: pd.Series, ev: Evidence, counts: pd.DataFrame, answered=None) -> pd.DataFrame:
+    """Weighted ``k = p_w * n_eff`` out of ``n = n_eff`` per persona, keeping the respondents' n.
+
+    The Wilson interval of :func:`_share_rows` then sits at the Kish effective n; ``n`` on the
+    map stays the number of respondents (so masking is by people).
+    """
+    base = ev.survey if answered is None else ev.survey[answered.to_numpy()]
+    w = base[ev.weights]
+    shares = {p: weighted_share(hit[idx], w[idx]) for p, idx in base.groupby("persona", observed=True).groups.items()}
+    share = counts["persona"].map(lambda p: shares.get(p, (np.nan, 0.0))[0])
+    n_eff = counts["persona"].map(lambda p: shares.get(p, (np.nan, 0.0))[1])
+    return counts.assign(k=share * n_eff, n=n_eff, respondents=counts["n"])
 
 
 def _usage_from_events(ev: Evidence, stage: str, tp: str) -> pd.DataFrame:
@@ -436,6 +469,9 @@ def _emotion_from_satisfaction(ev: Evidence) -> pd.DataFrame:
         values, col, how = found
         for persona, group in values.groupby(ev.survey["persona"], observed=True):
             mean, low, high, n = mean_interval((group - 3) / 2, ev.confidence)
+            if ev.weights:  # weighted mean and t interval at the Kish n_eff; n stays respondents
+                mean, low, high, _ = weighted_t_interval((group - 3) / 2, ev.survey.loc[group.index, ev.weights],
+                                                         confidence=ev.confidence)
             rows.append({"persona": persona, "stage": stage, "item": "satisfaction", "value": mean,
                          "ci_low": low, "ci_high": high, "n": n,
                          "source": "survey" if col != "touchpoint ratings" else "survey (touchpoint ratings)",
@@ -516,12 +552,13 @@ def metrics_lane(ev: Evidence) -> pd.DataFrame:
     for name, fn in (("csat", metrics.csat), ("ces", metrics.ces)):
         for stage, col in getattr(ev.columns, name).items():
             if col in ev.survey.columns:
-                result = fn(ev.survey, col, by="persona", confidence=ev.confidence)
+                result = fn(ev.survey, col, by="persona", confidence=ev.confidence, weights=ev.weights)
                 ev.definitions.setdefault(name, result["definition"].iloc[0])
                 parts.append(_metric_rows(result, stage=stage, lane="metrics", item=name, source=col))
     last = ev.framework.stages[-1]
     if ev.columns.nps and ev.columns.nps in ev.survey.columns:
-        result = metrics.nps(ev.survey, ev.columns.nps, by="persona", confidence=ev.confidence)
+        result = metrics.nps(ev.survey, ev.columns.nps, by="persona", confidence=ev.confidence,
+                             weights=ev.weights)
         ev.definitions.setdefault("nps", result["definition"].iloc[0])
         parts.append(_metric_rows(result, stage=last, lane="metrics", item="nps", source=ev.columns.nps))
     parts.append(_outcome_rows(ev, last))
@@ -538,16 +575,27 @@ def _outcome_rows(ev: Evidence, stage: str) -> pd.DataFrame | None:
     values = out.values.groupby(ev.survey["persona"], observed=True)
     if out.kind == "binary":
         counts = values.agg(k="sum", n="count").reset_index()
+        if ev.weights:
+            counts = _weighted_counts(out.values == 1, ev, counts, answered=out.values.notna())
         rows = _share_rows(counts, ev.confidence, stage=stage, lane="metrics", item="outcome",
                            source=out.column, detail=f"{out.name}: % of respondents ({out.definition})")
     else:
         rows = pd.DataFrame([{"persona": p, "stage": stage, "lane": "metrics", "item": "outcome",
                               **dict(zip(("value", "ci_low", "ci_high", "n"),
-                                         mean_interval(v, ev.confidence))),
+                                         _outcome_mean(v, ev))),
                               "source": out.column, "detail": f"{out.name}: mean ({out.definition})"}
                              for p, v in values])
     ev.definitions.setdefault("outcome", f"{out.name}: {out.definition}")
     return rows
+
+
+def _outcome_mean(values: pd.Series, ev: Evidence) -> tuple:
+    """Mean, interval and n of an outcome scale (weighted at the Kish n_eff when the study is)."""
+    mean, low, high, n = mean_interval(values, ev.confidence)
+    if ev.weights:
+        mean, low, high, _ = weighted_t_interval(values, ev.survey.loc[values.index, ev.weights],
+                                                 confidence=ev.confidence)
+    return mean, low, high, n
 
 
 def _stage_importance_rows(ev: Evidence) -> pd.DataFrame | None:
@@ -627,13 +675,13 @@ def _persona_drivers(ev: Evidence, group: pd.DataFrame, ratings: dict, persona: 
     if len(usable) < 2 or group["_outcome"].notna().sum() < max(ev.min_cell_size, len(usable) + 2):
         return []  # too few respondents for a driver model; the cell would be masked anyway
     tp_of = {col: tp for tp, col in ratings.items()}
-    options = {"missing": "pairwise", "n_boot": ev.n_boot, "confidence": ev.confidence}
+    options = {"missing": "pairwise", "n_boot": ev.n_boot, "confidence": ev.confidence, "weights": ev.weights}
     try:
         # Pairwise: respondents rate only the touchpoints they used, listwise would drop most of them.
         kd = key_drivers(group, usable, "_outcome", **options)
     except DataError:
         return []
-    ipa = importance_performance(group, usable, "_outcome", importance=kd)
+    ipa = importance_performance(group, usable, "_outcome", importance=kd, weights=ev.weights)
     ranks = ipa["importance"].rank(ascending=False, method="first")
     tps = pd.DataFrame({"persona": persona, "level": "touchpoint", "driver": ipa["driver"].map(tp_of),
                         "stage": ipa["driver"].map(lambda c: ev.framework.touchpoint(tp_of[c]).stage),
