@@ -89,3 +89,42 @@ def test_buttons_without_a_target_explain_themselves(view):
     view.split_button.click()
     assert "nothing to split" in view.status.value
     assert not (view.log_path.exists() and view.log_path.read_text())
+
+
+def test_from_raw_transcripts_to_the_current_state_map(tmp_path):
+    """transcripts -> suggest_codes -> accepted in the view -> excerpt file -> study -> map quotes."""
+    import yaml
+
+    from cjm_research.evidence.text.coding import read_transcripts
+
+    complaints = ["The courier was a week late and nobody told me.",
+                  "My parcel arrived late again, tracking said nothing.",
+                  "Paketnya telat seminggu, kurirnya tidak bisa dihubungi.",
+                  "Delivery was delayed twice, the courier never called.",
+                  "The parcel came late and the tracking page was wrong.",
+                  "Pengiriman terlambat terus, paket belum sampai."]
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    for i, text in enumerate(complaints, start=1):
+        (folder / f"C{i:03d}.txt").write_text(f"Interviewer: How was the delivery?\nParticipant: {text}\n"
+                                              "Interviewer: Anything else?\nParticipant: No, that's all.\n")
+    ids = {f"C{i:03d}": f"C{i:03d}" for i in range(1, 7)}
+    view = CodingView(read_transcripts(folder), BOOK, excerpts_path=tmp_path / "interviews.csv",
+                      log_path=tmp_path / "log.jsonl", customer_ids=ids)
+    for _ in view.keys:  # the researcher accepts the top suggestion where there is one
+        if view.suggestion.value is not None:
+            assert view.suggestion.value == "late_delivery"
+            view.accept_button.click()
+        view.next_button.click()
+    pd.DataFrame({"respondent_id": [f"R{i}" for i in range(1, 7)], "customer_id": list(ids),
+                  "nps": [3, 5, 8, 2, 9, 6]}).to_csv(tmp_path / "survey.csv", index=False)
+    (tmp_path / "study.yml").write_text(yaml.safe_dump({
+        "name": "coded from transcripts", "framework": "default",
+        "survey": {"respondent_id": "respondent_id", "customer_id": "customer_id", "nps": "nps"},
+        "quarters": {"2026Q4": {"survey": "survey.csv", "interviews": "interviews.csv"}}}))
+    study = cjm.load_study(tmp_path / "study.yml")
+    assert len(study.interviews) == 6
+    pains = cjm.current_state(study, progress=False).table(lane="pain_points")
+    row = pains[pains["item"] == "late_delivery"].iloc[0]
+    assert row["stage"] == "retention" and row["n"] == 6 and not row["masked"]
+    assert row["quote"] in complaints and "6 of 6 interview excerpts" in row["detail"]
