@@ -197,3 +197,75 @@ def test_real_transcripts_get_one_review_row_per_participant_turn(shared_data):
                       / "coding_reference.csv", comment="#", keep_default_na=False)
     keyed = set(zip(turns.loc[turns["role"] == "participant", "source"], turns.loc[turns["role"] == "participant", "turn"]))
     assert len(ref) >= 150 and all((f, t) in keyed for f, t in zip(ref["file"], ref["turn"]))
+
+
+# ----------------------------------------------------------------------------- mixed-methods tables
+
+def coded_frame():
+    return pd.DataFrame({
+        "participant": ["A", "A", "A", "B", "B", "C"],
+        "persona": ["P1", "P1", "P1", "P2", "P2", "P1"],
+        "stage": ["decision", "decision", "retention", "decision", "retention", "advocacy"],
+        "turn": [1, 1, 2, 1, 3, 1],
+        "pain_point": ["payment_failed", "hidden_costs", "late_delivery", "payment_failed", "late_delivery", None],
+        "gain": [None, None, None, None, None, "would_recommend"]})
+
+
+def test_case_code_matrix_counts_and_zeros():
+    from cjm_research.evidence.text.matrices import case_code_matrix
+
+    m = case_code_matrix(coded_frame())
+    wide = m.pivot(index="case", columns="code", values="count")
+    assert wide.loc["A"].tolist() == [1, 1, 1] and wide.loc["B"].tolist() == [0, 1, 1]
+    assert wide.loc["C"].tolist() == [0, 0, 0]  # interviewed, never coded with a pain point
+    assert set(m["present"]) == {0, 1} and (m["present"] == (m["count"] > 0)).all()
+    both = case_code_matrix(coded_frame(), code=["pain_point", "gain"], by="persona")
+    p1 = both[both["persona"] == "P1"]
+    assert sorted(p1["case"].unique()) == ["A", "C"]
+    assert p1.query("case == 'C' and code == 'would_recommend'")["count"].item() == 1
+    by_stage = case_code_matrix(coded_frame(), by=["persona", "stage"])
+    cell = by_stage.query("persona == 'P1' and stage == 'decision' and case == 'A'")
+    assert cell.set_index("code")["count"].to_dict() == {"hidden_costs": 1, "late_delivery": 0, "payment_failed": 1}
+
+
+def test_code_cooccurrence_by_case_and_by_turn():
+    from cjm_research.evidence.text.matrices import code_cooccurrence
+
+    by_case = code_cooccurrence(coded_frame()).set_index(["code_a", "code_b"])
+    assert by_case.loc[("late_delivery", "payment_failed"), "count"] == 2        # A and B
+    assert by_case.loc[("hidden_costs", "late_delivery"), "jaccard"] == 0.5      # A of {A, B}
+    assert by_case.loc[("payment_failed", "payment_failed"), "count"] == 2
+    assert (by_case["units"] == 3).all()                                          # C counts as a unit
+    by_turn = code_cooccurrence(coded_frame(), unit=["participant", "turn"]).set_index(["code_a", "code_b"])
+    assert by_turn.loc[("hidden_costs", "payment_failed"), "count"] == 1
+    assert by_turn.loc[("late_delivery", "payment_failed"), "count"] == 0
+    grouped = code_cooccurrence(coded_frame(), by="persona")
+    assert set(grouped["persona"]) == {"P1", "P2"}
+    assert grouped.query("persona == 'P2'")["units"].iloc[0] == 1
+
+
+def test_matrices_name_missing_columns():
+    from cjm_research.evidence.text.matrices import case_code_matrix, code_cooccurrence
+
+    with pytest.raises(DataError, match="'persona' not found"):
+        case_code_matrix(coded_frame().drop(columns="persona"), by="persona")
+    with pytest.raises(ParameterError, match="`unit` must be a column name"):
+        code_cooccurrence(coded_frame(), unit=3)
+
+
+def test_matrix_figures():
+    import matplotlib.pyplot as plt
+
+    from cjm_research.evidence.text.matrices import case_code_matrix, code_cooccurrence
+    from cjm_research.viz.interviews import plot_case_code, plot_cooccurrence
+
+    fig, (a, b) = plt.subplots(1, 2)
+    assert plot_case_code(case_code_matrix(coded_frame()), value="present", ax=a) is a
+    assert [t.get_text() for t in a.get_yticklabels()] == ["A", "B", "C"]
+    assert plot_cooccurrence(code_cooccurrence(coded_frame()), value="jaccard", ax=b) is b
+    assert len(b.images[0].get_array()) == 3  # 3 x 3 codes, symmetric
+    with pytest.raises(DataError, match="several groups"):
+        plot_case_code(case_code_matrix(coded_frame(), by="persona"))
+    with pytest.raises(ParameterError, match="`value` must be one of"):
+        plot_cooccurrence(code_cooccurrence(coded_frame()), value="share")
+    plt.close(fig)
