@@ -578,3 +578,66 @@ def test_equal_weights_leave_the_map_unchanged(tmp_path):
     a, b = _map_numbers(_unweighted(load_study(path))), _map_numbers(load_study(path))
     for column in ["value", "ci_low", "ci_high", "n"]:
         assert np.allclose(a[column].astype(float), b[column].astype(float), equal_nan=True), column
+
+
+# ---------------------------------------------------------------- weighted persona profiles
+
+from cjm_research.personas import profiles as pp  # noqa: E402
+
+
+def _features(seed=4, n=90):
+    rng = np.random.default_rng(seed)
+    clean = pd.DataFrame({"age": rng.normal(40, 10, n).round(), "orders": rng.poisson(3, n).astype(float),
+                          "city": rng.choice(["Jakarta", "Bandung", "Medan"], n)})
+    clean.loc[[2, 9], "age"] = np.nan
+    clean.loc[[4], "city"] = None
+    spec = {"numeric": ["age"], "ordinal": ["orders"], "categorical": ["city"]}
+    return clean, spec, rng.integers(0, 3, n), rng.integers(1, 4, n).astype(float)
+
+
+def test_profile_with_equal_weights_is_the_unweighted_profile():
+    clean, spec, labels, _ = _features()
+    names = ["A", "B", "C"]
+    plain = pp.feature_table(clean, spec, labels, names)
+    weighted = pp.feature_table(clean, spec, labels, names, weights=np.full(len(clean), 0.8))
+    key = ["persona", "feature", "level"]
+    plain = plain.sort_values(key, na_position="first").reset_index(drop=True)
+    weighted = weighted.sort_values(key, na_position="first").reset_index(drop=True)
+    for column in ["value", "ci_low", "ci_high", "n", "overall", "effect", "lift"]:
+        assert np.allclose(plain[column].astype(float), weighted[column].astype(float), equal_nan=True), column
+
+
+def test_weighted_profile_by_hand_and_duplicated_rows():
+    clean, spec, labels, w = _features()
+    table = pp.feature_table(clean, spec, labels, ["A", "B", "C"], weights=w)
+    age = table[(table.feature == "age") & (table.persona == 1)].iloc[0]
+    ok = (labels == 1) & clean.age.notna().to_numpy()
+    x, ww = clean.age.to_numpy()[ok], w[ok]
+    n_eff = ww.sum() ** 2 / (ww ** 2).sum()
+    mean = (ww * x).sum() / ww.sum()
+    sd = math.sqrt((ww * (x - mean) ** 2).sum() / ww.sum() * n_eff / (n_eff - 1))
+    assert age.value == pytest.approx(mean)
+    assert age.ci_high - age.value == pytest.approx(stats.t.ppf(0.975, n_eff - 1) * sd / math.sqrt(n_eff))
+    # Shares equal those of the sample with each row repeated w times.
+    rows = np.repeat(np.arange(len(clean)), w.astype(int))
+    doubled = pp.feature_table(clean.iloc[rows].reset_index(drop=True), spec, labels[rows], ["A", "B", "C"])
+    key = ["persona", "feature", "level"]
+    a = table.sort_values(key, na_position="first").reset_index(drop=True)
+    b = doubled.sort_values(key, na_position="first").reset_index(drop=True)
+    assert np.allclose(a["value"].astype(float), b["value"].astype(float))
+
+
+def test_weighted_persona_shares_by_hand():
+    labels = np.array([0, 0, 1, 1, 1, 2])
+    w = np.array([2.0, 1.0, 0.5, 0.5, 0.5, 1.5])
+    out = pp.weighted_shares(labels, w, names=["A", "B", "C"])
+    assert out["share"].tolist() == pytest.approx([3 / 6, 1.5 / 6, 1.5 / 6])
+    assert out["share_unweighted"].tolist() == pytest.approx([2 / 6, 3 / 6, 1 / 6])
+    n_eff = 36 / (w ** 2).sum()
+    from cjm_research.evidence.intervals import wilson
+
+    low, high = wilson(0.5 * n_eff, n_eff)
+    assert (out.loc[0, "ci_low"], out.loc[0, "ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    plain = pp.weighted_shares(labels)
+    assert plain["share"].tolist() == pytest.approx(plain["share_unweighted"].tolist())
+    assert plain["n_eff"].iloc[0] == 6

@@ -7,6 +7,10 @@ The effect of a feature on a persona is its standardised difference from the who
 ``(mean_persona - mean_all) / sd_all`` for numeric and ordinal features, and for a category
 ``(share_persona - share_all) / sqrt(share_all * (1 - share_all))``, the same scale for a 0/1
 indicator. Categories also get their lift, ``share_persona / share_all``.
+
+With survey ``weights`` (one per row, see :mod:`cjm_research.evidence.weights`) means, shares and
+persona sizes are weighted and their intervals sit at each persona's Kish effective n;
+:func:`weighted_shares` gives each persona's weighted share of the population.
 """
 
 from __future__ import annotations
@@ -15,17 +19,26 @@ import numpy as np
 import pandas as pd
 
 from ..evidence.intervals import t_half_width, wilson
+from ..evidence.weights import effective_n, weighted_mean_sd
 
 
 def feature_table(clean: pd.DataFrame, spec: dict, labels: np.ndarray, names: list[str], *,
-                  confidence: float = 0.95) -> pd.DataFrame:
+                  confidence: float = 0.95, weights=None) -> pd.DataFrame:
     """Tidy per-persona description: one row per persona and feature (and level for categories).
 
     Columns: ``persona, name, feature, kind, level, value, ci_low, ci_high, n, overall, effect, lift``
-    (``value`` is a mean, or a share in 0..1 for a category level).
+    (``value`` is a mean, or a share in 0..1 for a category level). ``weights`` (an array, one per
+    row of ``clean``) weights every mean and share; ``n`` stays the number of answers.
     """
     labels = np.asarray(labels)
     numeric = [(col, kind) for kind in ("numeric", "ordinal") for col in spec[kind]]
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        parts = [_weighted_numeric_rows(clean, numeric, labels, confidence, w)] if numeric else []
+        parts += [_weighted_category_rows(clean[col], labels, confidence, w) for col in spec["categorical"]]
+        table = pd.concat(parts, ignore_index=True)
+        table.insert(1, "name", table["persona"].map(dict(enumerate(names))))
+        return table
     parts = [_numeric_rows(clean, numeric, labels, confidence)] if numeric else []
     parts += [_category_rows(clean[col], labels, confidence) for col in spec["categorical"]]
     table = pd.concat(parts, ignore_index=True)
@@ -80,6 +93,79 @@ def _category_rows(values: pd.Series, labels: np.ndarray, confidence: float) -> 
                          "value": share, "ci_low": low, "ci_high": high, "n": size, "overall": p_all,
                          "effect": (share - p_all) / np.sqrt(np.maximum(p_all * (1 - p_all), 1e-9)),
                          "lift": share / np.maximum(p_all, 1e-9)})
+
+
+def _weighted_numeric_rows(clean, columns, labels, confidence, w) -> pd.DataFrame:
+    """Weighted mean with a t interval at the Kish n_eff per persona (see ``weighted_mean_sd``)."""
+    rows = []
+    for col, kind in columns:
+        x = clean[col].to_numpy(dtype=float)
+        ok = ~np.isnan(x)
+        mean_all, sd_all, _ = weighted_mean_sd(x[ok], w[ok])  # with equal weights: mean and std(ddof=1)
+        sd_all = 1.0 if not sd_all or np.isnan(sd_all) else sd_all
+        for persona in np.unique(labels):
+            keep = ok & (labels == persona)
+            mean, half, n_eff = _weighted_mean_half(x[keep], w[keep], confidence)
+            rows.append({"persona": int(persona), "feature": col, "kind": kind, "level": None, "value": mean,
+                         "ci_low": mean - half, "ci_high": mean + half, "n": int(keep.sum()),
+                         "overall": mean_all, "effect": (mean - mean_all) / sd_all, "lift": np.nan})
+    return pd.DataFrame(rows)
+
+
+def _weighted_mean_half(x, w, confidence):
+    mean, sd, n_eff = weighted_mean_sd(x, w)
+    half = t_half_width(sd, n_eff, confidence=confidence) if n_eff >= 2 else np.nan
+    return mean, half, n_eff
+
+
+def _weighted_category_rows(values: pd.Series, labels, confidence, w) -> pd.DataFrame:
+    """Weighted share of each level per persona, Wilson at the persona's Kish n_eff, effect and lift."""
+    present = values.notna().to_numpy()
+    codes, levels = pd.factorize(values[present], sort=True)
+    wp, lp = w[present], labels[present]
+    overall = np.bincount(codes, weights=wp, minlength=len(levels)) / max(wp.sum(), 1e-300)
+    rows = []
+    for persona in np.unique(labels):
+        mine = lp == persona
+        total, n_eff = wp[mine].sum(), effective_n(wp[mine])
+        shares = np.bincount(codes[mine], weights=wp[mine], minlength=len(levels)) / total \
+            if total > 0 else np.full(len(levels), np.nan)
+        low, high = wilson(shares * n_eff, np.full(len(levels), n_eff), confidence=confidence)
+        for i, level in enumerate(levels):
+            rows.append({"persona": int(persona), "feature": values.name, "kind": "categorical",
+                         "level": str(level), "value": shares[i], "ci_low": low[i], "ci_high": high[i],
+                         "n": int(mine.sum()), "overall": overall[i],
+                         "effect": (shares[i] - overall[i]) / np.sqrt(max(overall[i] * (1 - overall[i]), 1e-9)),
+                         "lift": shares[i] / max(overall[i], 1e-9)})
+    return pd.DataFrame(rows)
+
+
+def weighted_shares(labels, weights=None, *, names=None, confidence: float = 0.95) -> pd.DataFrame:
+    """Each persona's share of respondents, weighted when ``weights`` are given (0..1).
+
+    Columns ``persona, name, n, n_eff, share, ci_low, ci_high, share_unweighted``; the interval is
+    Wilson at the weighted share times the Kish effective n of all the weights (the sample size
+    behind a share of the whole). Without weights ``share`` is ``n / N`` and ``n_eff = N``.
+
+    Examples
+    --------
+    >>> weighted_shares([0, 0, 1], [1.0, 1.0, 2.0])[["persona", "n", "share"]]
+       persona  n  share
+    0        0  2    0.5
+    1        1  1    0.5
+    """
+    labels = np.asarray(labels)
+    w = np.ones(len(labels)) if weights is None else np.asarray(weights, dtype=float)
+    personas = np.unique(labels)
+    total, n_eff = w.sum(), effective_n(w)
+    share = np.array([w[labels == p].sum() / total for p in personas])
+    n = np.array([(labels == p).sum() for p in personas])
+    low, high = wilson(share * n_eff, np.full(len(personas), n_eff), confidence=confidence)
+    out = pd.DataFrame({"persona": personas, "n": n, "n_eff": n_eff, "share": share, "ci_low": low,
+                        "ci_high": high, "share_unweighted": n / max(n.sum(), 1)})
+    if names is not None:
+        out.insert(1, "name", [list(names)[int(p)] if not isinstance(p, str) else p for p in personas])
+    return out
 
 
 def distinguishing(table: pd.DataFrame, top: int = 3) -> pd.DataFrame:
