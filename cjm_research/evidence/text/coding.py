@@ -200,7 +200,7 @@ def _profile(code) -> str:
 
 
 def suggest_codes(turns, codebook, framework=None, *, top: int = 3, min_score: float = 0.3,
-                  language: str = "auto", default_language: str = "en",
+                  language: str = "auto", default_language: str = "en", similarity: bool = True,
                   progress: bool = True) -> pd.DataFrame:
     """Suggested codes, stage and touchpoint for each participant turn, with why.
 
@@ -224,6 +224,8 @@ def suggest_codes(turns, codebook, framework=None, *, top: int = 3, min_score: f
         Stemming language; "auto" detects it per turn.
     default_language : {"en", "id"}
         Used by detection when a turn gives no evidence either way.
+    similarity : bool
+        Use the TF-IDF similarity to the examples; False scores keywords alone.
     progress : bool
         Show a progress bar on long transcripts.
 
@@ -260,7 +262,8 @@ def suggest_codes(turns, codebook, framework=None, *, top: int = 3, min_score: f
     langs = [detect_language(t, default=default_language) if language == "auto" else language
              for t in frame["text"]]
     pairs = [word_stems(t, lang) for t, lang in zip(frame["text"], langs)]
-    similarity = _similarity(book, [_content(p) for p in pairs])
+    similarity = _similarity(book, [_content(p) for p in pairs]) if similarity else \
+        np.zeros((len(pairs), len(book)))
     rows = []
     iterator = tqdm(range(len(frame)), desc="suggesting codes", disable=not progress or len(frame) < 500)
     for i in iterator:
