@@ -7,10 +7,14 @@ The projected journey is then *aligned* with the path, as process-mining conform
 aligns a trace with a model. For a model that is one sequence, an optimal alignment matches the
 longest common subsequence of journey and path; what is left over are the deviations:
 
-- a designed step that is not matched, before the last matched one: **skipped**; after it:
+- a designed step that never happens, before the last matched one: **skipped**; after it:
   **not reached** (the journey stopped early, a drop-off rather than a detour);
 - a journey event that is not matched and whose step occurs more than once: **loop** (a step
   repeated); one that occurs once but in the wrong place: **out of order**.
+
+Consecutive repeats of one step (viewing three products in a row) are one pass through it by
+default (``repeats="collapse"``); ``repeats="loop"`` counts them as loops too. A customer's
+journey is everything the log holds for them, so a second purchase cycle shows as loops.
 
 A journey **follows** the path when nothing is left over: every step once, in order. Its
 ``fitness`` is ``1 - unmatched / (len(journey) + len(path))``, the usual alignment fitness.
@@ -63,14 +67,19 @@ class Conformance:
                 f"follows={share:.1%})")
 
 
-def projected_variants(ordered, *, steps: list[str], on: str, by: list[str]):
+def projected_variants(ordered, *, steps: list[str], on: str, by: list[str], collapse: bool = True):
     """Ibis table: ``variant`` (the journey projected onto ``steps``), ``by`` columns, ``customers``.
 
-    A customer's group is taken at its first designed step.
+    A customer's group is taken at its first designed step; with ``collapse`` a step that repeats
+    the previous designed step is dropped.
     """
     import ibis
 
     t = ordered.filter(ordered[on].isin(steps))
+    if collapse:
+        prev = t[on].lag().over(ibis.window(group_by="customer", order_by="pos"))
+        t = t.mutate(prev_step=prev)
+        t = t.filter(t.prev_step.isnull() | (t.prev_step != t[on]))
     per = t.group_by("customer").agg(steps=ibis.struct({"pos": t.pos, "step": t[on].cast("string")}).collect(),
                                      **{b: t[b].argmin(t.pos) for b in by})
     per = per.mutate(variant=per.steps.sort().map(lambda s: s.step).join(SEP))
@@ -82,8 +91,8 @@ def align(journey: list[str], path: list[str]) -> dict:
 
     Examples
     --------
-    >>> align(["view", "buy", "cart", "cart"], ["view", "cart", "buy"])["deviations"]
-    {('out_of_order', 'buy'), ('loop', 'cart')}
+    >>> sorted(align(["view", "buy", "cart", "cart"], ["view", "cart", "buy"])["deviations"])
+    [('loop', 'cart'), ('out_of_order', 'buy')]
     """
     n, m = len(journey), len(path)
     # Longest common subsequence by dynamic programming (paths are short, variants few).
@@ -103,7 +112,9 @@ def align(journey: list[str], path: list[str]) -> dict:
         else:
             j += 1
     last = max(matched_j) if matched_j else -1
-    found = {("skipped" if j < last else "not_reached", path[j]) for j in range(m) if j not in matched_j}
+    # A designed step that happens, but in the wrong place, is out of order (or a loop), not missing.
+    found = {("skipped" if j < last else "not_reached", path[j]) for j in range(m)
+             if j not in matched_j and path[j] not in journey}
     found |= {("loop" if journey.count(journey[i]) > 1 else "out_of_order", journey[i])
               for i in range(n) if i not in matched_i}
     unmatched = (m - len(matched_j)) + (n - len(matched_i))

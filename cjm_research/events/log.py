@@ -28,7 +28,7 @@ import warnings
 
 import pandas as pd
 
-from ..core.errors import ParameterError, preview
+from ..core.errors import ParameterError, check_choice, preview
 from ..io import events as io_events
 
 
@@ -563,7 +563,7 @@ class EventLog:
         return frame.sort_values(["last_cart", "customer"], ascending=[False, True]).reset_index(drop=True)
 
     # ------------------------------------------------------------------ designed journeys
-    def conformance(self, path, *, by=None, on: str | None = None):
+    def conformance(self, path, *, by=None, on: str | None = None, repeats: str = "collapse"):
         """How many journeys follow a designed path, and where the others deviate.
 
         Each journey is projected onto the path's steps and aligned with it (see
@@ -581,6 +581,9 @@ class EventLog:
         on : {"event", "touchpoint", "stage"}, optional
             The column the steps name; default ``touchpoint`` when every step is a touchpoint of
             the framework, else ``event``.
+        repeats : {"collapse", "loop"}
+            Consecutive events of one step (three product views in a row) pass it once
+            (``"collapse"``, the default) or count as a loop (``"loop"``).
 
         Returns
         -------
@@ -605,9 +608,11 @@ class EventLog:
             on = "touchpoint" if (self.framework is not None and "touchpoint" in self.columns and
                                   all(s in self.framework.touchpoints for s in steps)) else "event"
         key = self._column(on, "on")
+        check_choice("repeats", repeats, ["collapse", "loop"])
         self.require_values(steps, on=key, what="path")
         by_cols = self._by(by)
-        variants = self._run(projected_variants(self._ordered(), steps=steps, on=key, by=by_cols))
+        variants = self._run(projected_variants(self._ordered(), steps=steps, on=key, by=by_cols,
+                                                collapse=repeats == "collapse"))
         summary, deviations = conformance_frames(variants, steps, by_cols)
         return Conformance(steps, key, summary, deviations)
 
