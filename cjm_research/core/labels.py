@@ -73,6 +73,35 @@ LABELS: dict[str, dict[str, str]] = {
               "bawah {min_cell_size} responden disembunyikan."},
     "caption_future": {"en": "Gap between the current state and the targets of {name}, by stage.",
                        "id": "Kesenjangan antara kondisi saat ini dan target {name}, per tahap."},
+    # conformance to the future state's designed path (reports/content.py conformance_section)
+    "caption_conformance": {
+        "en": "Journeys against the designed path {path} ({where}): the share of customers, per persona and "
+              "per channel (taken at their first designed step), who pass every step once and in order. Each "
+              "journey is projected onto the designed steps and aligned with the path; groups under "
+              "{min_cell_size} customers are masked.",
+        "id": "Perjalanan dibandingkan jalur yang dirancang {path} ({where}): porsi pelanggan, per persona dan "
+              "per kanal (pada langkah rancangan pertama mereka), yang melewati setiap langkah sekali dan "
+              "berurutan. Tiap perjalanan diproyeksikan ke langkah rancangan lalu diselaraskan dengan jalur; "
+              "kelompok di bawah {min_cell_size} pelanggan disembunyikan."},
+    "caption_conformance_deviations": {
+        "en": "Where journeys leave the designed path: skipped steps, steps out of order, loops (a step "
+              "repeated) and steps not reached, with the most frequent example journey.",
+        "id": "Di mana perjalanan keluar dari jalur yang dirancang: langkah dilewati, langkah tidak berurutan, "
+              "pengulangan langkah dan langkah tidak tercapai, dengan contoh perjalanan yang paling sering."},
+    "conformance_not_measured": {"en": "Conformance to a designed path is not measured in this study: {reason}.",
+                                 "id": "Kesesuaian dengan jalur yang dirancang tidak diukur dalam studi ini: {reason}."},
+    "conformance_no_path": {"en": "the future state declares no path (add `path:` to the future-state file)",
+                            "id": "kondisi masa depan tidak menyatakan jalur (tambahkan `path:` ke berkas kondisi masa depan)"},
+    "conformance_no_events": {"en": "the study has no event log", "id": "studi ini tidak memiliki log peristiwa"},
+    "skipped": {"en": "skipped", "id": "dilewati"},
+    "out_of_order": {"en": "out of order", "id": "tidak berurutan"},
+    "loop": {"en": "loop (step repeated)", "id": "berulang"},
+    "not_reached": {"en": "not reached", "id": "tidak tercapai"},
+    "col_group": {"en": "Persona or channel", "id": "Persona atau kanal"},
+    "col_follows": {"en": "Follow the path [n]", "id": "Mengikuti jalur [n]"},
+    "col_fitness": {"en": "Fitness (0..1)", "id": "Kecocokan (0..1)"},
+    "col_deviation": {"en": "Deviation", "id": "Penyimpangan"},
+    "col_example": {"en": "Example journey", "id": "Contoh perjalanan"},
     "caption_emotion": {"en": "Emotion per stage now (-1..1, 95% band) against the future-state targets (dashed).",
                         "id": "Emosi per tahap saat ini (-1..1, pita 95%) dibandingkan target kondisi masa depan (putus-putus)."},
     "caption_priority": {"en": "Opportunities by impact and effort (1..5): high impact, low effort first.",

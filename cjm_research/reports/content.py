@@ -266,10 +266,41 @@ class QuarterlyReport:
         self.figure(plots.gap_chart(gaps, language=self.language), "future_state_gap")
         self.figure(plots.emotion_overlay(self.current, future, language=self.language), "emotion_as_is_to_be",
                     caption=self.t("caption_emotion"))
+        self.conformance_section(future)
         opps = rank_opportunities(self.current, future)
         self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
             ["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]])
         self.figure(plots.priority_matrix(opps, language=self.language), "priority_matrix")
+
+    def conformance_section(self, future) -> None:
+        """Observed journeys against the future state's designed path(s), by persona and channel.
+
+        Shown next to the future-state gap when the future state declares a path and the study
+        has events; otherwise one sentence says that it is not measured, and why.
+        """
+        from ..core.errors import ParameterError
+        from ..journey.lanes import Evidence
+
+        paths = future.designed_paths()
+        if not paths or "events" not in self.study.files:
+            reason = "conformance_no_path" if not paths else "conformance_no_events"
+            return self.note(self.t("conformance_not_measured", reason=self.t(reason)))
+        log = Evidence.collect(self.study, self.personas, need=("events",)).events
+        for name, steps in paths.items():
+            try:
+                results = {by: log.conformance(steps, by=by, on=future.path_column(steps))
+                           for by in ("persona", "channel", None)}
+            except ParameterError as exc:  # a designed step that no event reaches this quarter
+                self.note(self.t("conformance_not_measured", reason=str(exc)))
+                continue
+            where = self.t("whole_journey") if name == "journey" else self.stage_label(name)
+            frame, view = conformance_tables(results, self.min_cell_size, word=self.word)
+            self.table(frame, f"conformance_{name}", view=view, caption=self.t(
+                "caption_conformance", path=" > ".join(steps), where=where, min_cell_size=self.min_cell_size))
+            devs = results[None].deviations
+            self.table(devs, f"conformance_{name}_deviations", caption=self.t("caption_conformance_deviations"),
+                       view=devs.assign(deviation=devs["deviation"].map(self.word),
+                                        share=devs["share"].map("{:.0%}".format)), rows=10)
 
     def day_in_the_life_section(self) -> None:
         """When and through which channels each persona meets the brand across a day."""
@@ -428,6 +459,24 @@ def persona_table(model, previous=None) -> pd.DataFrame:
         # The model is fitted on this quarter, so drift's "after" is the previous quarter's share.
         out["share_previous_pct"] = 100 * out["persona"].map(drift["share_after"])
     return out
+
+
+def conformance_tables(results: dict, min_cell_size: int, *, word=str):
+    """The full conformance summary per persona and channel, and its readable view (small groups masked).
+
+    ``results`` maps ``by`` ("persona", "channel", None) to :class:`~cjm_research.events.conformance.Conformance`.
+    """
+    parts = [r.summary.rename(columns={by: "group"}).assign(by=by) for by, r in results.items() if by]
+    frame = pd.concat(parts, ignore_index=True)[["by", "group", "customers", "follows", "share", "fitness",
+                                                 "skipped", "out_of_order", "loop", "not_reached"]]
+    small = frame["customers"] < min_cell_size
+    view = pd.DataFrame({"group": frame["group"].fillna("(unknown)"), "customers": frame["customers"],
+                         "follows": [f"{s:.0%} [{f}]" for s, f in zip(frame["share"], frame["follows"])],
+                         "fitness": frame["fitness"].map("{:.2f}".format),
+                         **{word(d): frame[d] for d in ("skipped", "out_of_order", "loop", "not_reached")}})
+    view = view.astype({c: object for c in view.columns[2:]})
+    view.loc[small.to_numpy(), view.columns[2:]] = "–"  # masked: too few customers to show
+    return frame, view
 
 
 def plot_funnel(funnel: pd.DataFrame, ax=None):
