@@ -109,3 +109,6 @@ def test_any_drawn_shape_writes_a_study_that_loads(shape, tmp_path_factory):
         if study.outcome is not None:
             assert len(study.outcome.values) == len(survey)
         assert (study.weights is None) == (not shape.weights)
+    if shape.future_state:
+        plan = cjm.FutureState.from_yaml(study.config.future_state)
+        assert list(plan.stages) == [shape.stages[0]] and plan.opportunities

@@ -169,7 +169,10 @@ def test_real_spss_file_with_a_repeated_id_says_what_to_fill_in(shared_data, tmp
     text = (tmp_path / "study.yml").read_text()
     assert 'respondent_id: "FILL IN"' in text and "'id' is named like an id but 242 repeat(s)" in text
     code, _, err = _validate(tmp_path / "study.yml", capsys)
-    assert code == 1 and "FILL IN" in err and "Traceback" not in err
+    assert code == 1 and "key 'survey.respondent_id' still says 'FILL IN'" in err and "Traceback" not in err
+    (tmp_path / "study.yml").write_text(text.replace('respondent_id: "FILL IN"', 'respondent_id: "id"'))
+    code, _, err = _validate(tmp_path / "study.yml", capsys)
+    assert code == 1 and "duplicate respondent ids '242'" in err      # the reason the comment gave
     study = cjm.load_study(tmp_path / "study.yml")
     assert {"op", "mast", "pss"} <= set(study.framework.stages)     # item batteries become stages
     label = study.framework.touchpoint("op1").label["en"]
@@ -206,7 +209,7 @@ def test_missing_file_is_one_clear_error(tmp_path, capsys):
         scaffold_study(_raw("passenger_survey")[:1], tmp_path / "s")
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shape=study_shapes())
 def test_init_on_any_drawn_study_validates(shape, tmp_path_factory, capsys):
     root = tmp_path_factory.mktemp("drawn")

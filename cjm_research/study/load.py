@@ -76,6 +76,7 @@ from ..core.yamlio import check_keys, read_yaml, require
 from .outcome import Outcome, OutcomeSpec, outcome_values, parse_outcome
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+FILL_IN = "FILL IN"  # what `cjm init` writes where it could not guess; never a valid value
 
 
 def parse_quarter(value) -> str:
@@ -200,6 +201,7 @@ def read_study_config(path: str | Path) -> StudyConfig:
     """Parse and check a study file without reading the data files."""
     path = Path(path)
     data = read_yaml(path)
+    _check_filled_in(data, path)
     fw_ref = require(data, "framework", path)
     fw_path = fw_ref if str(fw_ref) in BUILTIN else path.parent / str(fw_ref)
     framework = JourneyFramework.load(fw_path)
@@ -248,6 +250,19 @@ def _rake_to(raw, survey: SurveyColumns, path: Path) -> dict | None:
         raise ConfigError(f"{path}: declare either 'survey.weights' (a column of ready-made "
                           "weights) or 'weighting.rake_to' (margins to rake to), not both.")
     return check_margins(raw["rake_to"], source=str(path))
+
+
+def _check_filled_in(data, path: Path, key: str = "") -> None:
+    """Name every key that still holds the ``FILL IN`` placeholder of `cjm init`."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _check_filled_in(v, path, f"{key}.{k}" if key else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_filled_in(v, path, f"{key}[{i}]")
+    elif isinstance(data, str) and data.strip().upper() == FILL_IN:
+        raise ConfigError(f"{path}: key {key!r} still says {FILL_IN!r}; replace it with the value "
+                          "(the comment beside it says what `cjm init` found).")
 
 
 def _name_list(raw, path: Path) -> list[str]:
