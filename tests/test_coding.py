@@ -177,8 +177,10 @@ def test_session_writes_whole_transcripts_to_qdpx(tmp_path):
     sources, ex = s.transcripts()
     assert sources["P7"].startswith("Interviewer: How was the order?\nRina: The courier")
     assert sources["P7"][ex["start"].iloc[0]:ex["end"].iloc[0]] == "Pembayaran saya gagal terus."
-    back = cjm.read_qdpx(s.to_qdpx(tmp_path / "coded.qdpx"))
-    assert back["text"].tolist() == ["Pembayaran saya gagal terus."]
+    s.accept("P7", 2, "ad_irrelevant")  # any code, even one QDA tools see only by name
+    back = cjm.read_qdpx(s.to_qdpx(tmp_path / "coded.qdpx"), code_map=BOOK.code_map())
+    back = back[back["text"] == "Pembayaran saya gagal terus."]
+    assert back["pain_point"].tolist() == ["payment_failed"] and "payment_failed" in back["codes"].iloc[0]
     assert back[["start", "end"]].values.tolist() == ex[["start", "end"]].values.tolist()
 
 

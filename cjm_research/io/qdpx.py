@@ -293,7 +293,7 @@ def _write_codebook(root, frame: pd.DataFrame) -> dict:
     book = etree.SubElement(root, _q("CodeBook"))
     codes = etree.SubElement(book, _q("Codes"))
     guids = {}
-    for column in CODE_COLUMNS:
+    for column in _coded_columns(frame.columns):
         values = list(dict.fromkeys(frame[column].dropna().astype(str)))
         if not values:
             continue
@@ -305,6 +305,12 @@ def _write_codebook(root, frame: pd.DataFrame) -> dict:
     if not len(codes):
         root.remove(book)  # CodeBook needs at least one code
     return guids
+
+
+def _coded_columns(names) -> list[str]:
+    # A coding session's `code` column (topics included) goes out as codes under a "code" parent;
+    # reading gives them back in `codes`, and through `code_map` in the excerpt columns.
+    return [*CODE_COLUMNS, *(["code"] if "code" in names else [])]
 
 
 def _write_case(cases, participant, group, source_guid, variable) -> None:
@@ -324,7 +330,7 @@ def _write_selection(source, row, start, end, code_guids, user_guid, created) ->
     lines = [f"{k}: {row[k]}" for k in DESCRIBED if pd.notna(row[k])]
     if lines:
         etree.SubElement(selection, _q("Description")).text = "\n".join(lines)
-    for column in CODE_COLUMNS:
+    for column in _coded_columns(row.index):
         if pd.notna(row[column]):
             coding = etree.SubElement(selection, _q("Coding"), guid=_guid("coding", row["excerpt_id"], column),
                                       creatingUser=user_guid, creationDateTime=created)
