@@ -209,7 +209,7 @@ def test_missing_file_is_one_clear_error(tmp_path, capsys):
         scaffold_study(_raw("passenger_survey")[:1], tmp_path / "s")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shape=study_shapes())
 def test_init_on_any_drawn_study_validates(shape, tmp_path_factory, capsys):
     root = tmp_path_factory.mktemp("drawn")

@@ -393,3 +393,14 @@ def test_rating_scales_can_be_set_per_kind(tiny):
     (folder / "study.yml").write_text(text.replace("[0, 10]", "[10, 0]"))
     with pytest.raises(ConfigError, match="survey.scales.touchpoint"):
         cjm.load_study(path)
+
+
+def test_not_applicable_codes_can_be_set_in_the_quality_block(tiny):
+    path, folder = tiny
+    _with(folder, "quality: {not_applicable: [9]}\n")
+    study = cjm.load_study(path)
+    assert study.columns.not_applicable == [9]
+    survey = study.survey
+    assert survey["csat_decision"].min() >= 1 and pd.isna(survey.loc[4, "csat_retention"])  # 9 = N/A
+    assert (study.quality()["check"] == "not applicable").sum() == 1   # 0 is no longer an N/A code...
+    assert survey["tp_checkout"].isna().sum() == 2                     # ...so it is off the 1..5 scale

@@ -23,6 +23,8 @@ Two kinds of problems exist in survey and interview files:
                        or a negative count or amount becomes missing
   young respondents    ages under 14 are kept and counted, so a study of adults can see them and
                        set ``quality.age_range`` (children travel, shop and answer surveys too)
+  weights              ``survey.weights`` must be numbers >= 0 with one above 0 (else fatal); blank
+                       weights stay missing and are counted
   missing values       counted per column
   ===================  ===========================================================================
 
