@@ -155,6 +155,7 @@ def test_projects_of_other_tools_become_excerpts(tmp_path):
      "used by more than one element"),
     (lambda x: x.replace('<Case guid', '<Cases><Case guid', 1).replace('</Case>', '</Case></Cases>'),
      "may not contain Cases"),
+    (lambda x: x[:x.index("<Cases>")] + "<Cases/>" + x[x.index("</Cases>") + 8:], "Cases must hold at least one Case"),
 ])
 def test_schema_problems_are_found(tmp_path, change, problem):
     xml = change(FOREIGN)
@@ -176,6 +177,11 @@ def test_optional_xsd_is_applied(tmp_path):
     problems = validate_qdpx(foreign_project(tmp_path), xsd=xsd)
     assert any("Element content is not allowed" in p for p in problems), problems
     assert not any("Element content" in p for p in validate_qdpx(foreign_project(tmp_path)))
+
+
+def test_no_excerpts_give_a_valid_empty_project(tmp_path):
+    path = write_qdpx(pd.DataFrame({"participant": [], "text": []}), tmp_path / "empty.qdpx")
+    assert validate_qdpx(path) == [] and read_qdpx(path).empty
 
 
 def test_unusable_files_are_data_errors(tmp_path):

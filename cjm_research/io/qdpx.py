@@ -78,6 +78,7 @@ STRUCTURE = {
     "SelectionRef": ([], ["targetGUID"]), "VariableRef": ([], ["targetGUID"]),
     "NoteRef": ([], ["targetGUID"]), "MemberCode": ([], ["guid"]),
 }
+NON_EMPTY = {"Users": "User", "Codes": "Code", "Cases": "Case", "Variables": "Variable"}
 LEAVES = {"Description", "PlainTextContent", "TextValue", "BooleanValue", "IntegerValue",
           "FloatValue", "DateValue", "DateTimeValue"}
 SOURCE_KINDS = {"TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource"}
@@ -261,6 +262,9 @@ def write_qdpx(excerpts: pd.DataFrame, path, *, sources: dict | None = None, nam
                                   creationDateTime=created)
         for (_, row), (start, end) in zip(group.iterrows(), spans):
             _write_selection(source, row, start, end, code_guids, user_guid, created)
+    for container in (cases, source_parent):
+        if not len(container):  # the schema wants at least one Case / source in these
+            root.remove(container)
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     problems = validate_project(xml, files)
     if problems:  # a bug here, not the user's: say what the standard would reject
@@ -596,6 +600,8 @@ def _check_element(element, problems: list, ns: str, structure: dict) -> None:
         problems.append(f"element {element.tag} is outside the namespace {ns}")
         return
     if name == "Sources":
+        if not any(isinstance(c.tag, str) for c in element):
+            problems.append("Sources must hold at least one source")
         for child in element:
             if etree.QName(child).localname not in SOURCE_KINDS:
                 problems.append(f"Sources may only hold {sorted(SOURCE_KINDS)}, not {etree.QName(child).localname}")
@@ -605,6 +611,8 @@ def _check_element(element, problems: list, ns: str, structure: dict) -> None:
     if name in LEAVES or name not in structure:
         return  # text leaves, and parts of the schema this module neither writes nor reads
     order, required = structure[name]
+    if name in NON_EMPTY and not any(isinstance(c.tag, str) for c in element):
+        problems.append(f"{name} must hold at least one {NON_EMPTY[name]}")
     missing = [a for a in required if element.get(a) is None]
     if missing:
         problems.append(f"{name} {element.get('name') or element.get('guid') or ''} lacks required "
