@@ -114,7 +114,7 @@ def event_frame(rng, touchpoints, customers, *, start="2026-07-01") -> pd.DataFr
 def make_study(folder, *, survey=True, interviews=False, events=False, nps=False, csat=False, ces=False,
                outcome=None, panel=False, future=False, n=300, n_stages=5, n_touchpoints=14,
                quarters=("2026Q2", "2026Q3"), shift=(0.0, 0.0), seed=0, n_excerpts=30,
-               min_cell_size=5) -> Path:
+               min_cell_size=5, n_rated=None) -> Path:
     """Write a study of the requested shape; returns the path of ``study.yml``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,7 @@ def make_study(folder, *, survey=True, interviews=False, events=False, nps=False
         cols = {"respondent_id": "respondent_id",
                 "persona_features": {"numeric": ["age", "flight_distance"],
                                      "categorical": ["travel_type", "class"]},
-                "touchpoint_ratings": {tp: f"q_{tp}" for tp, _ in tps}, "not_applicable": [0]}
+                "touchpoint_ratings": {tp: f"q_{tp}" for tp, _ in tps[:n_rated]}, "not_applicable": [0]}
         if panel:
             cols["customer_id"] = "customer_id"
         if nps:

@@ -31,7 +31,7 @@ def test_journey_map_uses_given_axes_and_shows_stages_and_pains(jm):
     assert out is ax
     texts = " ".join(_texts(ax))
     assert all(FW.label(s) in texts for s in FW.stages)
-    assert "1. pain decision (20)" in texts and "CSAT 62 [57, 67]" in texts
+    assert "1. pain decision: 20% rated 1-2 (n=40)" in texts and "CSAT 62% [57, 67] n=50" in texts
     # one emotion curve per persona, the chosen one drawn thicker
     curves = {line.get_label(): line for line in ax.lines if line.get_label() in ("A", "B")}
     assert set(curves) == {"A", "B"} and curves["B"].get_linewidth() > curves["A"].get_linewidth()

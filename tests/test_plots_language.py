@@ -14,7 +14,13 @@ from cjm_research.viz import maps as plots
 from cjm_research.reports import content as rc
 from cjm_research.core.errors import ParameterError
 from cjm_research.journey.map import JourneyMap
-from cjm_research.core.labels import LABELS, t
+from cjm_research.core.labels import LABELS
+from cjm_research.core.labels import t as label_text
+
+
+def t(key, language="en", **values):
+    """A label as the figures draw it at the default 95% confidence."""
+    return label_text(key, language, **{"level": "95%", **values})
 from cjm_research.journey.blueprint import blueprint
 
 PLOT_KEYS = sorted(k for k in LABELS if k.startswith("plot_"))
@@ -112,7 +118,7 @@ def test_plot_labels_exist_in_both_languages_and_differ_where_they_should():
         if key not in SAME_IN_BOTH:
             assert LABELS[key]["en"] != LABELS[key]["id"], key
     # the module's English tables are views of the labels, so the two cannot drift apart
-    assert plots.LANE_TITLES == {lane: t(f"plot_lane_{lane}", "en") for lane in plots.LANE_TITLES}
+    assert plots.LANE_TITLES == {lane: LABELS[f"plot_lane_{lane}"]["en"] for lane in plots.LANE_TITLES}
     assert set(plots.LANE_TITLES) == set(cjm.journey.LANES)
     assert plots.METRIC_LABELS["conversion_rate"] == "Conversion"
     assert t("plot_metric_conversion_rate", "id") == "Konversi"
@@ -124,9 +130,9 @@ def test_plot_labels_exist_in_both_languages_and_differ_where_they_should():
 
 # ------------------------------------------------------------------------------------- journey map
 
+# The small table has no satisfaction or sentiment rows, so their legend entries are not drawn.
 MAP_KEYS = [f"plot_lane_{lane}" for lane in plots.MAP_LANES] + [
-    "plot_map_title", "plot_emotion_neutral", "plot_source_satisfaction", "plot_source_sentiment",
-    "plot_emotion_legend"]
+    "plot_map_title", "plot_emotion_neutral", "plot_emotion_legend"]
 
 
 def test_journey_map_in_bahasa_indonesia(rich_map):
@@ -136,10 +142,11 @@ def test_journey_map_in_bahasa_indonesia(rich_map):
     # stages, touchpoints and channels from the framework's Indonesian labels
     for stage in FW.stages:
         assert FW.label(stage, "id") in texts and FW.label(stage, "en") not in texts
-    assert "Transaksi pembayaran: 50% / 80%" in joined and "Payment: 50%" not in joined
+    assert "Transaksi pembayaran: 50% pakai, 80% puas" in joined.replace("\n  ", " ")   # wrapped, not cut
+    assert "Payment: 50%" not in joined
     assert "Situs web 70%" in joined and "Pusat panggilan 30%" in joined and "Web 70%" not in joined
-    assert "Konversi 31 [28, 34]" in joined and "Pembelian ulang 22 [19, 25]" in joined
-    assert "CSAT 62 [57, 67]" in joined and "voucher: 90% / t/a%" in joined
+    assert "Konversi 31% [28, 34] n=50" in joined and "Pembelian ulang 22% [19, 25] n=50" in joined
+    assert "CSAT 62% [57, 67] n=50" in joined and "voucher: 90% pakai" in joined and "t/a%" not in joined
     for english in ("Touchpoints", "Channels", "Process", "Pain points", "Metrics", "Opportunities",
                     "Conversion", "Repurchase", "Current-state", "neutral", "source"):
         assert english not in joined, english
@@ -151,8 +158,10 @@ def test_journey_map_english_is_unchanged(rich_map):
     assert_language(default, MAP_KEYS, "en", persona="B")
     joined = "\n".join(default)
     assert "Touchpoints\n(% use, % satisfied)" in default and "Current-state journey map: B" in default
-    assert "Payment: 50% / 80%" in joined and "Web 70%" in joined and "Conversion 31 [28, 34]" in joined
-    assert "voucher: 90% / n/a%" in joined
+    assert "Payment: 50% use, 80% satisfied" in joined and "Web 70%" in joined
+    assert "Conversion 31% [28, 34] n=50" in joined
+    assert "voucher: 90% use" in joined and "n/a%" not in joined
+    assert t("plot_source_satisfaction", "en", persona="B") not in default   # no such source here
     assert "Awareness" in default and "Kesadaran" not in default
 
 
@@ -163,7 +172,7 @@ def test_journey_map_lanes_and_tidy_table_in_bahasa_indonesia():
     texts = drawn(plots.journey_map(table, lanes=lanes, language="id"))
     assert_language(texts, ["plot_lane_metrics", "plot_lane_internal_pain_points", "plot_map_title"], "id",
                     persona="A")
-    assert "decision" in texts and "Konversi 31 [28, 34]" in "\n".join(texts)
+    assert "decision" in texts and "Konversi 31% [28, 34] n=50" in "\n".join(texts)
 
 
 def test_map_plot_method_passes_the_language(jm):
@@ -240,6 +249,10 @@ def test_emotion_overlay_in_both_languages(jm, tmp_path):
 
 # ------------------------------------------------------------------------------------- errors
 
+DRIVERS = pd.DataFrame({"persona": "A", "level": "touchpoint", "stage": "decision", "driver": ["payment", "checkout"],
+                        "importance": [60.0, 40.0], "ci_low": [50.0, 30.0], "ci_high": [70.0, 50.0], "rank": [1, 2],
+                        "n": [80, 90], "quadrant": ["fix first", "low priority"], "outcome": "NPS"})
+
 CALLS = {
     "journey_map": lambda jm, **kw: plots.journey_map(jm, **kw),
     "blueprint": lambda jm, **kw: plots.blueprint(blueprint(FW), **kw),
@@ -247,6 +260,7 @@ CALLS = {
     "gap_chart": lambda jm, **kw: plots.gap_chart(GAPS, **kw),
     "priority_matrix": lambda jm, **kw: plots.priority_matrix(OPPS, **kw),
     "emotion_overlay": lambda jm, **kw: plots.emotion_overlay(jm, **kw),
+    "drivers_chart": lambda jm, **kw: plots.drivers_chart(DRIVERS, **kw),
 }
 
 
@@ -300,9 +314,9 @@ def test_report_figures_are_drawn_in_the_report_language(tmp_path, monkeypatch):
     figures = {}
     monkeypatch.setattr(rep, "figure", lambda ax, name, caption=None: figures.update({name: drawn(ax)}))
     rep.current_state_section()
-    assert set(figures) == {"current_state_p1", "current_state_p2", "blueprint_p1", "blueprint_p2"}
+    assert set(figures) == {"current_state_p1", "current_state_p2", "blueprint"}   # the blueprint once
     assert t("plot_lane_touchpoints", "id") in figures["current_state_p1"]
     assert "Kesadaran" in figures["current_state_p2"]
     assert "Touchpoints\n(% use, % satisfied)" not in figures["current_state_p2"]
-    assert t("plot_bp_line_visibility", "id") in figures["blueprint_p1"]
-    assert "line of visibility" not in figures["blueprint_p1"]
+    assert t("plot_bp_line_visibility", "id") in figures["blueprint"]
+    assert "line of visibility" not in figures["blueprint"]

@@ -35,14 +35,17 @@ def test_label_errors():
     with pytest.raises(ParameterError, match="label 'kpi' is not defined"):
         t("kpi", "en")
     with pytest.raises(ParameterError, match="needs a value for 'min_cell_size'"):
-        t("caption_kpi", "en")
+        t("caption_kpi", "en", level="95%")
+    with pytest.raises(ParameterError, match="needs a value for 'level'"):
+        t("caption_kpi", "en", min_cell_size=5)   # the level is never assumed
     assert "n < 7" in t("masked", "id", min_cell_size=7)
 
 
 CHANGES = pd.DataFrame({
     "stage": ["decision", "decision", "awareness"], "persona": ["Value", "Value", "Value"],
     "metric": ["csat", "ces", "csat"], "earlier": [40.0, 5.1, 60.0], "later": [72.0, 3.2, 61.0],
-    "change": [32.0, -1.9, 1.0], "p_value": [0.0004, 0.012, 0.9], "significant": [True, True, False],
+    "change": [32.0, -1.9, 1.0], "p_unc": [0.0001, 0.006, 0.9], "p_adj": [0.0004, 0.012, 0.9],
+    "significant": [True, True, False],
     "direction": ["improved", "improved", ""]})
 
 
@@ -73,7 +76,8 @@ def test_kpi_table_masks_small_cells_and_joins_tests():
     tiny = out[out["persona"] == "Tiny"].iloc[0]
     assert tiny["masked"] and pd.isna(tiny["estimate"]) and pd.isna(tiny["ci_low"]) and tiny["n"] == 3
     value = out[(out["persona"] == "Value") & (out["metric"] == "csat")].iloc[0]
-    assert value["change"] == 32.0 and value["p_value"] == 0.0004 and value["estimate"] == 72.0
+    assert value["change"] == 32.0 and value["p_adj"] == 0.0004 and value["estimate"] == 72.0
+    assert "p_value" not in out.columns   # an adjusted value is never called p_value
     assert rc.kpi_table(jm, None, min_cell_size=5).columns.tolist()[-1] == "masked"
 
 
@@ -81,7 +85,8 @@ def test_kpi_table_joins_nps_changes_at_journey_level():
     jm = FakeMap({"persona": ["Value"], "stage": ["advocacy"], "lane": ["metrics"], "item": ["nps"],
                   "value": [18.0], "n": [300.0], "ci_low": [10.0], "ci_high": [26.0], "masked": [False]})
     changes = pd.DataFrame({"stage": ["(journey)"], "persona": ["Value"], "metric": ["nps"],
-                            "earlier": [2.0], "change": [16.0], "p_value": [0.01], "significant": [True]})
+                            "earlier": [2.0], "change": [16.0], "p_unc": [0.004], "p_adj": [0.01],
+                            "significant": [True]})
     row = rc.kpi_table(jm, changes, min_cell_size=5).iloc[0]
     assert row["stage"] == "(journey)" and row["change"] == 16.0 and row["significant"]
 
@@ -96,7 +101,8 @@ def test_interval_and_readable():
 def test_top_pain_points_redacts_quotes():
     jm = type("M", (), {"pain_points": lambda self: pd.DataFrame({
         "persona": ["A", "B", "C"], "stage": ["decision"] * 3, "item": ["payment_failure", "x", "y"],
-        "value": [40.0, 10.0, 30.0], "n": [50.0, 3.0, 20.0], "detail": ["e", "e", "e"],
+        "value": [40.0, 10.0, 30.0], "ci_low": [30.0, 1.0, 20.0], "ci_high": [50.0, 40.0, 40.0],
+        "n": [50.0, 3.0, 20.0], "detail": ["e", "e", "e"],
         "quote": ["Email me at budi.s@example.com or +62 812-3456-7890", pd.NA, "ok"],
         "masked": [False, True, False]})})()
     out = rc.top_pain_points(jm, top=5)

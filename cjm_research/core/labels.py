@@ -8,8 +8,8 @@ Examples
 --------
 >>> t("personas", "id")
 'Persona'
->>> t("caption_kpi", "en", min_cell_size=5)[:22]
-'Estimates with 95% con'
+>>> t("caption_kpi", "en", min_cell_size=5, level="90%")[:22]
+'Estimates with 90% con'
 """
 
 from __future__ import annotations
@@ -36,10 +36,13 @@ LABELS: dict[str, dict[str, str]] = {
     "persona_heading": {"en": "Persona: {persona}", "id": "Persona: {persona}"},
     # captions
     "caption_summary": {
-        "en": "Changes from {previous} to {quarter} that are significant after adjustment for multiple "
-              "tests (adjusted p < {alpha}); everything else held steady.",
-        "id": "Perubahan dari {previous} ke {quarter} yang signifikan setelah penyesuaian untuk uji "
-              "berganda (p disesuaikan < {alpha}); selebihnya stabil."},
+        "en": "Changes from {previous} to {quarter} that are significant after adjusting the {n_tested} "
+              "cells tested (touchpoint ratings, stage metrics, outcome, persona shares) as one family "
+              "({method}, adjusted p < {alpha}); no other tested cell changed detectably.",
+        "id": "Perubahan dari {previous} ke {quarter} yang signifikan setelah penyesuaian atas {n_tested} "
+              "sel yang diuji (nilai titik sentuh, metrik tahap, hasil, porsi persona) sebagai satu "
+              "keluarga ({method}, p disesuaikan < {alpha}); sel lain yang diuji tidak berubah secara "
+              "terdeteksi."},
     "no_changes": {"en": "No significant change from {previous} to {quarter}.",
                    "id": "Tidak ada perubahan signifikan dari {previous} ke {quarter}."},
     "no_previous": {"en": "No previous quarter to compare with.",
@@ -51,26 +54,59 @@ LABELS: dict[str, dict[str, str]] = {
               "responden, stabilitas adalah rata-rata kemiripan Jaccard tiap persona pada pemasangan "
               "ulang bootstrap (0..1)."},
     "caption_kpi": {
-        "en": "Estimates with 95% confidence intervals and n; cells with fewer than {min_cell_size} "
+        "en": "Estimates with {level} confidence intervals and n; cells with fewer than {min_cell_size} "
               "respondents are masked.",
-        "id": "Estimasi dengan interval kepercayaan 95% dan n; sel dengan kurang dari {min_cell_size} "
+        "id": "Estimasi dengan interval kepercayaan {level} dan n; sel dengan kurang dari {min_cell_size} "
               "responden disembunyikan."},
     "caption_qoq": {
         "en": "Quarter-over-quarter change from {previous} to {quarter}; p-values adjusted for multiple "
-              "tests (Holm).",
+              "tests ({method}) over the {n_tested} cells tested.",
         "id": "Perubahan antar triwulan dari {previous} ke {quarter}; nilai p disesuaikan untuk uji "
-              "berganda (Holm)."},
+              "berganda ({method}) atas {n_tested} sel yang diuji."},
     "caption_pain_points": {
-        "en": "Pain points ranked by how many interview excerpts and low ratings mention them; quotes "
-              "are redacted (e-mail addresses, phone numbers, card numbers and names removed).",
-        "id": "Titik masalah diurutkan menurut banyaknya kutipan wawancara dan nilai rendah yang "
-              "menyebutnya; kutipan disamarkan (alamat e-mail, nomor telepon, nomor kartu dan nama "
-              "dihapus)."},
+        "en": "Pain points ranked by their evidence from {sources}. The value is the share of its "
+              "strongest evidence (for ratings: % rated {low}-{high}), with n and its {level} interval.",
+        "id": "Titik masalah diurutkan menurut buktinya dari {sources}. Nilainya adalah porsi bukti "
+              "terkuatnya (untuk nilai: % menilai {low}-{high}), dengan n dan interval {level}."},
+    "caption_quotes_redacted": {
+        "en": "Quotes are redacted (e-mail addresses, phone numbers, card numbers and names removed).",
+        "id": "Kutipan disamarkan (alamat e-mail, nomor telepon, nomor kartu dan nama dihapus)."},
+    "source_low_ratings": {"en": "low touchpoint ratings", "id": "nilai titik sentuh rendah"},
+    "source_excerpts": {"en": "coded interview excerpts", "id": "kutipan wawancara berkode"},
+    "source_negative_themes": {"en": "negative text themes", "id": "tema teks negatif"},
+    "source_drop_offs": {"en": "event drop-offs", "id": "pelanggan yang berhenti di log kejadian"},
+    "not_measured": {"en": "Not measured in this study: {what}.", "id": "Tidak diukur dalam studi ini: {what}."},
+    "measure_nps": {"en": "NPS", "id": "NPS"},
+    "measure_csat": {"en": "CSAT", "id": "CSAT"},
+    "measure_ces": {"en": "CES", "id": "CES"},
+    "measure_outcome": {"en": "an overall outcome (key drivers)", "id": "hasil keseluruhan (pendorong utama)"},
+    "measure_survey": {"en": "a survey", "id": "survei"},
+    "measure_interviews": {"en": "interviews", "id": "wawancara"},
+    "measure_events": {"en": "an event log (channels, paths, funnel)", "id": "log kejadian (kanal, jalur, corong)"},
+    "measure_future_state": {"en": "a future state", "id": "kondisi masa depan"},
+    "key_drivers": {"en": "Key drivers of {outcome}", "id": "Pendorong utama {outcome}"},
+    "key_drivers_heading": {"en": "Key drivers", "id": "Pendorong utama"},
+    "caption_drivers": {
+        "en": "Share of the R² of {outcome} carried by each touchpoint rating (Johnson's relative weights) "
+              "and by each stage (the mean rating of its touchpoints), with {level} bootstrap intervals "
+              "and n. Fix first: above-average importance, below-average performance.",
+        "id": "Porsi R² {outcome} yang dibawa tiap nilai titik sentuh (bobot relatif Johnson) dan tiap "
+              "tahap (rata-rata nilai titik sentuhnya), dengan interval bootstrap {level} dan n. "
+              "Perbaiki dulu: kepentingan di atas rata-rata, kinerja di bawah rata-rata."},
+    "col_driver": {"en": "Driver", "id": "Pendorong"},
+    "col_level": {"en": "Level", "id": "Tingkat"},
+    "col_importance": {"en": "% of R² [interval]", "id": "% dari R² [interval]"},
+    "col_performance": {"en": "Performance (0..100)", "id": "Kinerja (0..100)"},
+    "col_quadrant": {"en": "Quadrant", "id": "Kuadran"},
+    "fix first": {"en": "fix first", "id": "perbaiki dulu"},
+    "keep up the good work": {"en": "keep up the good work", "id": "pertahankan"},
+    "low priority": {"en": "low priority", "id": "prioritas rendah"},
+    "possible overkill": {"en": "possible overkill", "id": "mungkin berlebihan"},
     "caption_map": {
-        "en": "Current-state map of {persona}: each number carries its n and 95% interval; cells under "
-              "{min_cell_size} respondents are masked.",
-        "id": "Peta kondisi saat ini untuk {persona}: tiap angka disertai n dan interval 95%; sel di "
-              "bawah {min_cell_size} responden disembunyikan."},
+        "en": "Current-state map of {persona} from {sources}: each number carries its n and {level} "
+              "interval; cells under {min_cell_size} respondents are masked.",
+        "id": "Peta kondisi saat ini untuk {persona} dari {sources}: tiap angka disertai n dan interval "
+              "{level}; sel di bawah {min_cell_size} responden disembunyikan."},
     "caption_future": {"en": "Gap between the current state and the targets of {name}, by stage.",
                        "id": "Kesenjangan antara kondisi saat ini dan target {name}, per tahap."},
     # conformance to the future state's designed path (reports/content.py conformance_section)
@@ -102,8 +138,8 @@ LABELS: dict[str, dict[str, str]] = {
     "col_fitness": {"en": "Fitness (0..1)", "id": "Kecocokan (0..1)"},
     "col_deviation": {"en": "Deviation", "id": "Penyimpangan"},
     "col_example": {"en": "Example journey", "id": "Contoh perjalanan"},
-    "caption_emotion": {"en": "Emotion per stage now (-1..1, 95% band) against the future-state targets (dashed).",
-                        "id": "Emosi per tahap saat ini (-1..1, pita 95%) dibandingkan target kondisi masa depan (putus-putus)."},
+    "caption_emotion": {"en": "Emotion per stage now (-1..1, {level} band) against the future-state targets (dashed).",
+                        "id": "Emosi per tahap saat ini (-1..1, pita {level}) dibandingkan target kondisi masa depan (putus-putus)."},
     "caption_priority": {"en": "Opportunities by impact and effort (1..5): high impact, low effort first.",
                          "id": "Peluang menurut dampak dan upaya (1..5): dampak tinggi, upaya rendah lebih dulu."},
     "caption_funnel": {"en": "Customers reaching each step in order, with the share lost at each step.",
@@ -251,8 +287,8 @@ LABELS: dict[str, dict[str, str]] = {
     "col_persona": {"en": "Persona", "id": "Persona"},
     "col_stage": {"en": "Stage", "id": "Tahap"},
     "col_metric": {"en": "Metric", "id": "Metrik"},
-    "col_estimate": {"en": "Estimate [95% interval]", "id": "Estimasi [interval 95%]"},
-    "col_interval": {"en": "95% interval", "id": "Interval 95%"},
+    "col_estimate": {"en": "Estimate [{level} interval]", "id": "Estimasi [interval {level}]"},
+    "col_interval": {"en": "{level} interval", "id": "Interval {level}"},
     "col_n": {"en": "n", "id": "n"},
     "col_change": {"en": "Change", "id": "Perubahan"},
     "col_p_adj": {"en": "Adjusted p", "id": "p disesuaikan"},
@@ -266,7 +302,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col_status": {"en": "Status", "id": "Status"},
     "col_target": {"en": "Target", "id": "Target"},
     "col_gap": {"en": "Gap", "id": "Kesenjangan"},
-    "col_score": {"en": "Evidence (0..100)", "id": "Bukti (0..100)"},
+    "col_score": {"en": "Evidence (% of base)", "id": "Bukti (% dari basis)"},
     "col_share_pct": {"en": "Share %", "id": "Porsi %"},
     "col_share_previous_pct": {"en": "Share % previous quarter", "id": "Porsi % triwulan sebelumnya"},
     "col_reading": {"en": "Reading", "id": "Tafsiran"},
@@ -295,9 +331,25 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_lane_touchpoints": {"en": "Touchpoints\n(% use, % satisfied)", "id": "Titik sentuh\n(% pakai, % puas)"},
     "plot_lane_channels": {"en": "Channels\n(% of customers)", "id": "Kanal\n(% pelanggan)"},
     "plot_lane_process": {"en": "Process\n(top paths)", "id": "Proses\n(jalur teratas)"},
-    "plot_lane_emotion": {"en": "Emotion\n(-1..1, 95% CI)", "id": "Emosi\n(-1..1, IK 95%)"},
-    "plot_lane_pain_points": {"en": "Pain points\n(evidence 0-100)", "id": "Titik masalah\n(bukti 0-100)"},
-    "plot_lane_metrics": {"en": "Metrics\n(95% CI)", "id": "Metrik\n(IK 95%)"},
+    "plot_lane_emotion": {"en": "Emotion\n(-1..1, {level} CI)", "id": "Emosi\n(-1..1, IK {level})"},
+    "plot_lane_pain_points": {"en": "Pain points\n(% of evidence, n)", "id": "Titik masalah\n(% bukti, n)"},
+    "plot_lane_metrics": {"en": "Metrics\n({level} CI)", "id": "Metrik\n(IK {level})"},
+    "plot_not_measured": {"en": "not measured", "id": "tidak diukur"},
+    "plot_tp_use": {"en": "use", "id": "pakai"},
+    "plot_tp_satisfied": {"en": "satisfied", "id": "puas"},
+    "plot_metric_outcome": {"en": "Outcome", "id": "Hasil"},
+    "plot_metric_importance": {"en": "Driver", "id": "Pendorong"},
+    "plot_no_evidence": {"en": "no evidence", "id": "tidak ada bukti"},
+    "plot_designed": {"en": "(designed steps)", "id": "(langkah rancangan)"},
+    "plot_driver_rank": {"en": "driver #{rank}", "id": "pendorong #{rank}"},
+    "plot_pain_low_ratings": {"en": "rated {low}-{high}", "id": "menilai {low}-{high}"},
+    "plot_pain_excerpts": {"en": "of excerpts", "id": "dari kutipan"},
+    "plot_pain_negative_themes": {"en": "negative theme", "id": "tema negatif"},
+    "plot_pain_drop_offs": {"en": "drop off", "id": "berhenti"},
+    "plot_map_footer": {"en": "Not measured in this study: {what}", "id": "Tidak diukur dalam studi ini: {what}"},
+    "plot_drivers_title": {"en": "Key drivers of {outcome} ({level} bootstrap intervals)",
+                           "id": "Pendorong utama {outcome} (interval bootstrap {level})"},
+    "plot_drivers_axis": {"en": "share of R² (%)", "id": "porsi R² (%)"},
     "plot_lane_opportunities": {"en": "Opportunities", "id": "Peluang"},
     "plot_lane_internal_actors": {"en": "Internal actors", "id": "Aktor internal"},
     "plot_lane_internal_channels": {"en": "Internal channels", "id": "Kanal internal"},
@@ -338,8 +390,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_gap_axis": {"en": "position on the metric's range (0 = worst end, 1 = best end; for CES, lower is better)",
                       "id": "posisi pada rentang metrik (0 = ujung terburuk, 1 = ujung terbaik; untuk CES, "
                             "makin rendah makin baik)"},
-    "plot_gap_title": {"en": "Future-state gaps: today (95% CI) vs target",
-                       "id": "Kesenjangan kondisi masa depan: saat ini (IK 95%) vs target"},
+    "plot_gap_title": {"en": "Future-state gaps: today ({level} CI) vs target",
+                       "id": "Kesenjangan kondisi masa depan: saat ini (IK {level}) vs target"},
     "plot_quick_wins": {"en": "quick wins", "id": "kemenangan cepat"},
     "plot_major_projects": {"en": "major projects", "id": "proyek besar"},
     "plot_fill_ins": {"en": "fill-ins", "id": "tugas pengisi"},
@@ -351,8 +403,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_as_is": {"en": "as-is: {persona}", "id": "saat ini: {persona}"},
     "plot_to_be_target": {"en": "to-be target", "id": "target masa depan"},
     "plot_emotion_axis": {"en": "emotion (-1..1)", "id": "emosi (-1..1)"},
-    "plot_emotion_title": {"en": "Emotion: as-is (95% band) and to-be",
-                           "id": "Emosi: kondisi saat ini (pita 95%) dan masa depan"},
+    "plot_emotion_title": {"en": "Emotion: as-is ({level} band) and to-be",
+                           "id": "Emosi: kondisi saat ini (pita {level}) dan masa depan"},
 }
 
 

@@ -103,7 +103,9 @@ def compare(current, future, *, persona=None) -> pd.DataFrame:
         out = out[out["persona"] == persona]
     for col in ("current", "ci_low", "ci_high", "n", "gap", "gap_ci_low", "gap_ci_high"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["confidence"] = getattr(current, "confidence", 0.95)
+    return out
 
 
 def rank_opportunities(current, future, *, persona=None) -> pd.DataFrame:

@@ -101,7 +101,7 @@ class JourneyMap:
     def __init__(self, data: pd.DataFrame, *, framework, min_cell_size: int = 5, quarter=None,
                  study=None, assignment: pd.Series | None = None, definitions: dict | None = None,
                  confidence: float = 0.95, drivers: pd.DataFrame | None = None, outcome: str | None = None,
-                 sources=None):
+                 sources=None, low_rating: int = 2):
         from ..evidence.intervals import check_confidence
 
         self.framework = framework
@@ -112,6 +112,7 @@ class JourneyMap:
         self.definitions = dict(definitions or {})
         self.confidence = check_confidence(confidence)
         self.outcome = outcome
+        self.low_rating = int(low_rating)
         self.sources = list(sources) if sources is not None else sorted(set(_kinds(data)))
         self._drivers = drivers
         self._data = mask_small_cells(conform(data), self.min_cell_size)
@@ -374,7 +375,8 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
                       framework=study.framework, min_cell_size=size, quarter=study.quarter,
                       study=study, assignment=evidence.assignment, definitions=evidence.definitions,
                       confidence=evidence.confidence, drivers=lanes.key_driver_table(evidence),
-                      outcome=evidence.outcome.name if evidence.outcome is not None else None, sources=sources)
+                      outcome=evidence.outcome.name if evidence.outcome is not None else None, sources=sources,
+                      low_rating=low_rating)
 
 
 def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.DataFrame:

@@ -25,7 +25,8 @@ from ..core.labels import LABELS, t
 
 ALPHA = 0.05
 STABILITY_BOOTSTRAPS = 10   # enough to tell stable from dissolving personas; the notebook 02 uses more
-FUNNEL = ["product_view", "add_to_cart", "checkout", "payment", "purchase"]
+# Cart abandonment needs these two events; a study whose framework has other event names skips it.
+CART_EVENTS = ("add_to_cart", "purchase")
 
 
 class QuarterlyReport:
@@ -50,10 +51,16 @@ class QuarterlyReport:
         Language of headings, labels and captions (default: the study's).
     figures_dir, tables_dir : str or Path
         Where figures (PNG) and tables (CSV) are written.
+    confidence : float, optional
+        Level of every interval, caption and column label (default: the study's ``confidence``,
+        else 0.95).
     """
 
     def __init__(self, study, quarter, *, previous_quarter=None, persona_spec=None, future_state=None,
-                 min_cell_size=None, language=None, figures_dir="figures", tables_dir="tables"):
+                 min_cell_size=None, language=None, figures_dir="figures", tables_dir="tables",
+                 confidence=None):
+        from ..evidence.intervals import check_confidence, level_label
+
         from ..study.load import load_study
         from ..study.load import previous_quarter as before
 
@@ -65,14 +72,16 @@ class QuarterlyReport:
         self.previous = self.study.for_quarter(prev) if prev in cfg.quarters else None
         self.persona_spec, self.future_state = persona_spec, future_state or cfg.future_state
         self.min_cell_size = int(min_cell_size or cfg.min_cell_size)
+        self.confidence = check_confidence(confidence or getattr(cfg, "confidence", None) or 0.95)
+        self.level = level_label(self.confidence)
         self.figures_dir, self.tables_dir = Path(figures_dir), Path(tables_dir)
         self.figures_dir.mkdir(parents=True, exist_ok=True)
         self.tables_dir.mkdir(parents=True, exist_ok=True)
 
     # ------------------------------------------------------------------ output helpers
     def t(self, key: str, **values) -> str:
-        """A label in the report's language."""
-        return t(key, self.language, **values)
+        """A label in the report's language (``{level}`` is the report's confidence level)."""
+        return t(key, self.language, **{"level": self.level, **values})
 
     def heading(self, key: str, *, level: int = 2, **values) -> None:
         """Display a markdown heading from the labels."""
@@ -142,16 +151,25 @@ class QuarterlyReport:
         """The current-state :class:`~cjm_research.JourneyMap` of the quarter, per persona."""
         from ..journey import current_state
 
-        return current_state(self.study, self.personas, min_cell_size=self.min_cell_size, progress=False)
+        return current_state(self.study, self.personas if "survey" in self.study.files else None,
+                             min_cell_size=self.min_cell_size, confidence=self.confidence, progress=False)
 
     @cached_property
     def changes(self) -> pd.DataFrame | None:
         """Quarter-over-quarter tests of every persona x stage x metric cell (None without a previous)."""
         from ..journey import compare_quarters
 
-        if self.previous is None:
+        if self.previous is None or "survey" not in self.study.files or "survey" not in self.previous.files:
             return None
-        return compare_quarters(self.previous, self.current, personas=self.personas, alpha=ALPHA, progress=False)
+        return compare_quarters(self.previous, self.current, personas=self.personas, alpha=ALPHA,
+                                confidence=self.confidence, progress=False)
+
+    def item_label(self, stage: str, item=None) -> str:
+        """A stage's label, with the touchpoint of a touchpoint-rating cell after it."""
+        text = self.stage_label(stage)
+        if item is not None and isinstance(item, str) and item in self.study.framework.touchpoints:
+            text += f" · {self.study.framework.label(item, self.language)}"
+        return text
 
     def stage_label(self, stage: str) -> str:
         """A stage's label in the report language; journey-level metrics say "whole journey"."""
@@ -172,6 +190,16 @@ class QuarterlyReport:
 
         self.heading("report_title", level=1, study=self.study.config.name, quarter=self.study.quarter)
         self.note(self.t("generated", when=utc_now(), study=self.study.path.name, quarter=self.study.quarter))
+        missing = self.not_measured()
+        if missing:
+            self.note(self.t("not_measured", what=", ".join(missing)))
+
+    def not_measured(self) -> list[str]:
+        """What the study does not measure, in the report's language (names for a sentence)."""
+        names = [m.lower() for m in self.current.not_measured()]
+        if not self.future_state or not Path(self.future_state).is_file():
+            names.append("future_state")
+        return [self.t(f"measure_{m}") for m in names]
 
     def executive_summary(self) -> None:
         """Only the changes that are significant after adjustment, as bullet points."""
@@ -180,9 +208,11 @@ class QuarterlyReport:
         q = self.study.quarter
         if self.changes is None:
             return self.note(self.t("no_previous"))
-        lines = summary_lines(self.changes, label=self.stage_label, word=self.word)
+        lines = summary_lines(self.changes, label=self.item_label, word=self.word)
         prev = self.previous.quarter
-        self.note(self.t("caption_summary", previous=prev, quarter=q, alpha=ALPHA))
+        self.note(self.t("caption_summary", previous=prev, quarter=q, alpha=ALPHA,
+                         n_tested=self.changes.attrs.get("cells_tested", len(self.changes)),
+                         method=self.changes.attrs.get("method", "holm").capitalize()))
         display(Markdown("\n".join(lines) if lines else self.t("no_changes", previous=prev, quarter=q)))
 
     def personas_section(self) -> None:
@@ -212,21 +242,55 @@ class QuarterlyReport:
 
         jm = self.current
         self.table(jm.table(), "current_state_map", rows=0)
+        sources = ", ".join(self.t(f"measure_{s}") for s in jm.sources)
         for i, persona in enumerate(jm.personas, start=1):
             self.heading("persona_heading", level=3, persona=persona)
             ax = plots.journey_map(jm, persona=persona, min_cell_size=self.min_cell_size,
                                    language=self.language)
-            self.figure(ax, f"current_state_p{i}",
-                        caption=self.t("caption_map", persona=persona, min_cell_size=self.min_cell_size))
-            self.heading("blueprint", level=4)
-            self.figure(plots.blueprint(blueprint(jm, persona=persona), language=self.language), f"blueprint_p{i}")
+            self.figure(ax, f"current_state_p{i}", caption=self.t(
+                "caption_map", persona=persona, min_cell_size=self.min_cell_size, sources=sources))
+        # The designed frontstage, backstage and support are the same for every persona: drawn once,
+        # with the customer actions of all personas together.
+        self.heading("blueprint", level=3)
+        self.figure(plots.blueprint(blueprint(jm), language=self.language), "blueprint")
+
+    def drivers_section(self) -> None:
+        """Key drivers of the study's outcome, per persona: touchpoints and stages, with intervals."""
+        from ..viz import maps as plots
+
+        drivers = self.current.drivers()
+        if drivers.empty:
+            return self.note(self.t("not_measured", what=self.t("measure_outcome")))
+        outcome = self.current.outcome
+        self.note(self.t("key_drivers", outcome=outcome))
+        label = self.item_label
+        view = pd.DataFrame({
+            "persona": drivers["persona"], "stage": drivers["stage"].map(self.stage_label),
+            "driver": [label(s, d) if lv == "touchpoint" else self.stage_label(s)
+                       for s, d, lv in zip(drivers["stage"], drivers["driver"], drivers["level"])],
+            "rank": drivers["rank"].astype("Int64"),
+            "importance": interval(drivers["importance"], drivers["ci_low"], drivers["ci_high"], digits=0),
+            "n": drivers["n"].astype("Int64"),
+            "performance": drivers["performance"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
+            "quadrant": drivers["quadrant"].map(lambda q: self.word(q) if isinstance(q, str) else "")})
+        self.table(drivers, "key_drivers", caption=self.t("caption_drivers", outcome=outcome), view=view, rows=60)
+        fw = self.study.framework
+        for i, persona in enumerate(self.current.personas, start=1):
+            if (drivers["persona"] == persona).any():
+                ax = plots.drivers_chart(drivers, persona=persona, label=lambda d: fw.label(d, self.language),
+                                         language=self.language)
+                self.figure(ax, f"key_drivers_p{i}")
 
     def kpi_section(self) -> None:
         """KPI estimates with intervals and n, masked below the cell size, with quarter-over-quarter tests."""
         table = kpi_table(self.current, self.changes, min_cell_size=self.min_cell_size)
+        if table.empty:
+            return self.note(self.t("not_measured", what="NPS, CSAT, CES"))
         caption = self.t("caption_kpi", min_cell_size=self.min_cell_size)
         if self.changes is not None:
-            caption += " " + self.t("caption_qoq", previous=self.previous.quarter, quarter=self.study.quarter)
+            caption += " " + self.t("caption_qoq", previous=self.previous.quarter, quarter=self.study.quarter,
+                                    n_tested=self.changes.attrs.get("cells_tested", len(self.changes)),
+                                    method=self.changes.attrs.get("method", "holm").capitalize())
         self.table(table, "kpis", caption=caption, rows=200, view=self.kpi_view(table))
 
     def kpi_view(self, table: pd.DataFrame) -> pd.DataFrame:
@@ -239,15 +303,29 @@ class QuarterlyReport:
         view.loc[table["masked"].to_numpy(), "estimate"] = masked
         if "change" in table:
             view["change"] = table["change"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}")
-            view["p_adj"] = table["p_value"].map(lambda v: "" if pd.isna(v) else _p(v).lstrip("= "))
+            view["p_adj"] = table["p_adj"].map(lambda v: "" if pd.isna(v) else _p(v).lstrip("= "))
         return view
 
     def pain_points_section(self, *, top: int = 10) -> None:
         """The top pain points across personas with a redacted quote each."""
         pains = top_pain_points(self.current, top=top)
-        view = pains.assign(stage=pains["stage"].map(self.stage_label))[
-            ["persona", "stage", "pain_point", "score", "n", "quote"]]
-        self.table(pains, "pain_points", caption=self.t("caption_pain_points"), view=view)
+        if pains.empty:
+            return self.note(self.t("not_measured", what=self.t("col_pain_point")))
+        fw = self.study.framework
+        view = pains.assign(stage=pains["stage"].map(self.stage_label),
+                            pain_point=pains["pain_point"].map(lambda i: fw.label(i, self.language)),
+                            score=interval(pains["score"], pains["ci_low"], pains["ci_high"], digits=0),
+                            n=pains["n"].astype("Int64"))[["persona", "stage", "pain_point", "score", "n",
+                                                           "evidence", "quote"]]
+        if not pains["quote"].astype(bool).any():
+            view = view.drop(columns="quote")
+        kinds = list(dict.fromkeys(k.strip() for s in self.current.pain_points()["source"].dropna()
+                                   for k in str(s).split(",")))
+        caption = self.t("caption_pain_points", sources=", ".join(self.t(f"source_{k}") for k in kinds),
+                         low=1, high=self.current.low_rating)
+        if "quote" in view.columns:
+            caption += " " + self.t("caption_quotes_redacted")
+        self.table(pains, "pain_points", caption=caption, view=view)
 
     def future_state_section(self) -> None:
         """Gap to the future-state targets and the opportunity priority matrix."""
@@ -255,7 +333,7 @@ class QuarterlyReport:
         from ..journey import FutureState, compare, rank_opportunities
 
         if not self.future_state or not Path(self.future_state).is_file():
-            return self.unavailable("future_state")
+            return self.note(self.t("not_measured", what=self.t("measure_future_state")))
         future = FutureState.from_yaml(self.future_state, framework=self.study.framework)
         gaps = compare(self.current, future)
         self.table(gaps, "future_state_gap", caption=self.t("caption_future", name=future.name), view=pd.DataFrame({
@@ -263,7 +341,10 @@ class QuarterlyReport:
             "metric": gaps["metric"].map(_metric_name),
             "estimate": interval(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
             "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"].map(self.word)}))
-        self.figure(plots.gap_chart(gaps, language=self.language), "future_state_gap")
+        if gaps.empty:
+            self.note(self.t("not_measured", what=self.t("col_target")))
+        else:
+            self.figure(plots.gap_chart(gaps, language=self.language), "future_state_gap")
         self.figure(plots.emotion_overlay(self.current, future, language=self.language), "emotion_as_is_to_be",
                     caption=self.t("caption_emotion"))
         self.conformance_section(future)
@@ -308,20 +389,29 @@ class QuarterlyReport:
         from ..journey import day_in_the_life
 
         if "events" not in self.study.files:
-            return self.unavailable("events")
-        dil = day_in_the_life(self.study, self.personas)  # in the study's own time zone
+            return self.note(self.t("not_measured", what=self.t("measure_events")))
+        personas = self.personas if "survey" in self.study.files else None
+        dil = day_in_the_life(self.study, personas)  # in the study's own time zone
         self.table(dil, "day_in_the_life", caption=self.t("caption_day"), rows=0)
         self.figure(plots.day_in_the_life(dil, language=self.language), "day_in_the_life")
 
-    def funnel_section(self, steps=FUNNEL) -> None:
-        """The purchase funnel and cart abandonment with its interval."""
+    def funnel_section(self, steps=None) -> None:
+        """The journey funnel (customers reaching each stage of the framework in order) and, when the
+        framework has the cart events, cart abandonment with its interval."""
         if "events" not in self.study.files:
-            return self.unavailable("events")
+            return self.note(self.t("not_measured", what=self.t("measure_events")))
         log = self.study.events
-        funnel = log.funnel([s for s in steps if s in set(self.study.framework.event_map())])
+        on = "stage" if steps is None else "event"
+        steps = list(self.study.framework.stages) if steps is None else \
+            [s for s in steps if s in set(self.study.framework.event_map())]
+        funnel = log.funnel(steps, on=on)
+        if on == "stage":
+            funnel["step"] = funnel["step"].map(self.stage_label)
         self.table(funnel, "funnel", caption=self.t("caption_funnel"),
                    view=funnel[["position", "step", "customers", "conversion_from_start", "drop_off"]])
         self.figure(plot_funnel(funnel), "funnel")
+        if not set(CART_EVENTS) <= set(self.study.framework.event_map()):
+            return
         abandonment = log.cart_abandonment()
         self.table(abandonment, "cart_abandonment", view=pd.DataFrame({
             "metric": ["cart_abandonment"], "estimate": interval(abandonment["estimate"], abandonment["ci_low"],
@@ -386,7 +476,7 @@ def summary_lines(changes: pd.DataFrame, *, label=str, word=None) -> list[str]:
     Examples
     --------
     >>> ch = pd.DataFrame({"stage": ["decision"], "persona": ["P2"], "metric": ["csat"], "earlier": [40.0],
-    ...                    "later": [70.0], "change": [30.0], "p_value": [0.0001], "significant": [True],
+    ...                    "later": [70.0], "change": [30.0], "p_adj": [0.0001], "significant": [True],
     ...                    "direction": ["improved"]})
     >>> summary_lines(ch)
     ['- **decision**, P2, CSAT: 40.0 → 70.0 (+30.0, improved; adjusted p < 0.001)']
@@ -394,10 +484,19 @@ def summary_lines(changes: pd.DataFrame, *, label=str, word=None) -> list[str]:
     from ..core.labels import LABELS
 
     word = word or (lambda w: t(w, "en") if w in LABELS else w)
-    sig = changes[changes["significant"].astype(bool)].sort_values("p_value")
-    return [f"- **{label(r.stage)}**, {r.persona}, {_metric_name(r.metric)}: {r.earlier:.1f} → "
-            f"{r.later:.1f} ({r.change:+.1f}, {word(r.direction)}; {word('adjusted_p')} {_p(r.p_value)})"
-            for r in sig.itertuples()]
+    sig = changes[changes["significant"].astype(bool)].sort_values("p_adj")
+    items = sig["item"] if "item" in sig else pd.Series(None, index=sig.index)
+    return [f"- **{_label_of(label, r.stage, item)}**, {r.persona}, {_metric_name(r.metric)}: {r.earlier:.1f} → "
+            f"{r.later:.1f} ({r.change:+.1f}, {word(r.direction)}; {word('adjusted_p')} {_p(r.p_adj)})"
+            for r, item in zip(sig.itertuples(), items)]
+
+
+def _label_of(label, stage, item):
+    """A cell's place: ``label(stage, item)`` when the label function takes the item too."""
+    try:
+        return label(stage, item)
+    except TypeError:
+        return label(stage)
 
 
 def _metric_name(metric: str) -> str:
@@ -414,7 +513,7 @@ def kpi_table(jm, changes: pd.DataFrame | None, *, min_cell_size: int) -> pd.Dat
     Cells below ``min_cell_size`` keep their row with the numbers blanked and ``masked`` True.
     """
     rows = jm.table(lane="metrics")
-    rows = rows[rows["item"].isin(["nps", "csat", "ces", "conversion_rate", "repurchase_rate"])]
+    rows = rows[rows["item"].isin(["outcome", "nps", "csat", "ces", "conversion_rate", "repurchase_rate"])]
     out = rows.rename(columns={"item": "metric", "value": "estimate"})[
         ["persona", "stage", "metric", "estimate", "ci_low", "ci_high", "n", "masked"]].copy()
     small = out["n"].isna() | (out["n"] < min_cell_size)
@@ -425,10 +524,11 @@ def kpi_table(jm, changes: pd.DataFrame | None, *, min_cell_size: int) -> pd.Dat
 
         # NPS is one journey-level question: the map draws it in the last stage, the quarter
         # comparison files it under "(journey)", so the KPI table uses the comparison's label.
-        out.loc[out["metric"] == "nps", "stage"] = JOURNEY
-        qoq = changes[["persona", "stage", "metric", "earlier", "change", "p_value", "significant"]]
+        out.loc[out["metric"].isin(["nps", "outcome"]), "stage"] = JOURNEY
+        qoq = changes[["persona", "stage", "metric", "earlier", "change", "p_unc", "p_adj", "significant"]]
+        qoq = qoq[qoq["metric"].isin(["nps", "csat", "ces", "outcome"])]
         out = out.merge(qoq, on=["persona", "stage", "metric"], how="left")
-        out.loc[out["masked"], ["earlier", "change", "p_value"]] = np.nan
+        out.loc[out["masked"], ["earlier", "change", "p_unc", "p_adj"]] = np.nan
     return out.reset_index(drop=True)
 
 
@@ -442,8 +542,8 @@ def top_pain_points(jm, *, top: int = 10) -> pd.DataFrame:
     names = list(names.redact_names) if names is not None else None
     quotes = pp["quote"].map(lambda q: redact(str(q), names=names) if pd.notna(q) else "")
     return pd.DataFrame({"persona": pp["persona"], "stage": pp["stage"], "pain_point": pp["item"],
-                         "score": pp["value"], "n": pp["n"], "evidence": pp["detail"],
-                         "quote": quotes}).reset_index(drop=True)
+                         "score": pp["value"], "ci_low": pp["ci_low"], "ci_high": pp["ci_high"], "n": pp["n"],
+                         "evidence": pp["detail"], "quote": quotes}).reset_index(drop=True)
 
 
 def persona_table(model, previous=None) -> pd.DataFrame:
@@ -502,10 +602,13 @@ def methods_table(rep: QuarterlyReport) -> pd.DataFrame:
                          "(>= 0.75 reproduced, <= 0.5 dissolving), read with the silhouette band (Kaufman & "
                          "Rousseeuw) and the ARI between seeds: stable only when all three hold; "
                          + model.structure(n_boot=STABILITY_BOOTSTRAPS)["text"])
-    defs["quarter_over_quarter"] = (f"NPS adjusted-Wald difference, CSAT Newcombe interval, CES Welch test; "
-                                    f"p-values Holm-adjusted across the map; significant when p < {ALPHA}")
+    defs["quarter_over_quarter"] = ("every measured cell (touchpoint ratings, stage CSAT and CES, NPS, the "
+                                    "outcome, persona shares) tested as one family: NPS adjusted-Wald "
+                                    "difference, shares Newcombe interval, means Welch test; p-values "
+                                    f"Holm-adjusted across the family; significant when p < {ALPHA}")
+    defs["confidence"] = f"every interval is a {rep.level} interval"
     defs["min_cell_size"] = f"cells with fewer than {rep.min_cell_size} respondents are masked"
-    if "events" in rep.study.files:
+    if "events" in rep.study.files and set(CART_EVENTS) <= set(rep.study.framework.event_map()):
         defs["cart_abandonment"] = rep.study.events.cart_abandonment()["definition"].iloc[0]
     return pd.DataFrame({"metric": list(defs), "definition": [str(v) for v in defs.values()]})
 

@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle
 
 from ..core.errors import ParameterError, check_choice
 from ..core.labels import LABELS, LANGUAGES, t
+from ..evidence.intervals import level_label
 
 STATUS_COLOURS = {"met": "#2a9d8f", "within reach": "#e9c46a", "gap": "#e76f51"}
 PAIN_COLOUR = "#c0392b"
@@ -29,7 +30,8 @@ LANE_TITLES = {lane: LABELS[f"plot_lane_{lane}"]["en"] for lane in (
     "internal_actors", "internal_channels", "internal_process", "internal_pain_points")}
 MAP_LANES = ("touchpoints", "channels", "process", "emotion", "pain_points", "metrics", "opportunities")
 METRIC_LABELS = {m: LABELS[f"plot_metric_{m}"]["en"]
-                 for m in ("nps", "csat", "ces", "conversion_rate", "repurchase_rate", "emotion")}
+                 for m in ("nps", "csat", "ces", "outcome", "importance", "conversion_rate", "repurchase_rate",
+                           "emotion")}
 
 
 def _new_ax(ax, figsize):
@@ -76,8 +78,74 @@ def _fmt(value, digits=0, language: str = "en") -> str:
 
 # --------------------------------------------------------------------------- journey map
 
-def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str, language: str = "en") -> list[str]:
-    """Short lines for one persona x stage x lane cell."""
+LINE = 0.165          # inches per text line at 8.5 pt (line spacing 1.25)
+WRAP = 40             # characters per line in a stage column
+TEXT_LANE_PAD = 0.7   # lines of space above and below a cell's text
+EMOTION_LINES = 9
+
+
+def _int(n) -> str:
+    """A count as an integer with thousands separators (``9,227``, never ``9,227.0``)."""
+    return "" if n is None or pd.isna(n) else f"{int(round(float(n))):,}"
+
+
+def _more(extra: int, language: str) -> list[str]:
+    return [t("plot_bp_more", language, extra=extra)] if extra > 0 else []
+
+
+def _touchpoint_lines(rows, label, max_items, min_n, language, fmt) -> list[str]:
+    """One line per touchpoint, worst rated first: use, satisfied and driver rank, each with its unit."""
+    wide = rows.pivot_table(index="item", columns="source", values="value", aggfunc="first", dropna=False)
+    masked = rows.groupby("item")["masked"].any()
+    driver = rows[rows["source"] == "importance"].set_index("item")["rank"]
+    score = wide["rating"] if "rating" in wide else pd.Series(np.nan, index=wide.index)
+    usage = wide.get("usage", wide.get("usage (events)", pd.Series(np.nan, index=wide.index)))
+    order = pd.DataFrame({"score": score, "usage": usage}).sort_values(["score", "usage"], ascending=[True, False],
+                                                                      na_position="last").index
+    lines = []
+    for item in order[:max_items]:
+        if masked.get(item, False):
+            lines.append(f"{label(item)}: {min_n}")
+            continue
+        parts = [f"{fmt(usage.get(item))}% {t('plot_tp_use', language)}"] if pd.notna(usage.get(item)) else []
+        if pd.notna(score.get(item)):
+            parts.append(f"{fmt(score.get(item))}% {t('plot_tp_satisfied', language)}")
+        if item in driver.index and pd.notna(driver[item]) and driver[item] <= 3:
+            parts.append(t("plot_driver_rank", language, rank=int(driver[item])))
+        lines.append(f"{label(item)}: " + ", ".join(parts) if parts else label(item))
+    return lines + _more(len(order) - max_items, language)
+
+
+def _pain_lines(rows, label, top, min_n, language, low_rating) -> list[str]:
+    lines = []
+    for r in rows.head(top).itertuples():
+        if r.masked:
+            lines.append(f"{int(r.rank)}. {label(r.item)} ({min_n})")
+            continue
+        kind = str(r.source).split(",")[0].strip() if pd.notna(r.source) else "low_ratings"
+        key = f"plot_pain_{kind}"
+        what = t(key, language, low=1, high=low_rating) if key in LABELS else kind
+        lines.append(f"{int(r.rank)}. {label(r.item)}: {r.value:.0f}% {what} (n={_int(r.n)})")
+    return lines + _more(len(rows) - top, language)
+
+
+def _metric_line(r, min_n, language, fmt) -> str:
+    if r.item == "importance":
+        return (f"{t('plot_metric_importance', language)} #{int(r.rank)}: {fmt(r.value)}% R²"
+                + ("" if pd.isna(r.ci_low) else f" [{fmt(r.ci_low)}, {fmt(r.ci_high)}]"))
+    digits = 1 if r.item == "ces" else 0
+    unit = "%" if r.item in ("csat", "outcome", "conversion_rate", "repurchase_rate") else ""
+    if r.masked:
+        return f"{_metric(r.item, language)} {min_n}"
+    text = f"{_metric(r.item, language)} {fmt(r.value, digits)}{unit}"
+    if not pd.isna(r.ci_low):
+        text += f" [{fmt(r.ci_low, digits)}, {fmt(r.ci_high, digits)}]"
+    return text + (f" n={_int(r.n)}" if not pd.isna(r.n) else "")
+
+
+def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str, language: str = "en", *,
+                max_items: int = 8, low_rating: int = 2) -> list[str]:
+    """The lines of one persona x stage x lane cell (unwrapped)."""
     if rows.empty:
         return []
 
@@ -86,34 +154,53 @@ def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str, lang
 
     rows = rows.sort_values("rank", kind="stable", na_position="last")
     if lane == "touchpoints":
-        wide = rows.pivot_table(index="item", columns="source", values="value", aggfunc="first", dropna=False)
-        wide = wide.sort_values(wide.columns[-1], ascending=False) if "usage" not in wide else wide.sort_values("usage", ascending=False)
-        return [f"{label(i)}: {fmt(r.get('usage', r.iloc[-1]))}% / {fmt(r.get('rating', np.nan))}%"
-                for i, r in wide.head(top + 1).iterrows()]
+        return _touchpoint_lines(rows, label, max_items, min_n, language, fmt)
     if lane == "channels":
         rows = rows.sort_values("value", ascending=False)
-        return [f"{label(r.item)} {fmt(r.value)}%" for r in rows.head(top + 1).itertuples()]
+        return [f"{label(r.item)} {min_n if r.masked else fmt(r.value) + '%'}"
+                for r in rows.head(max_items).itertuples()] + _more(len(rows) - max_items, language)
     if lane == "metrics":
-        return [f"{_metric(r.item, language)} {min_n if r.masked else fmt(r.value, 1 if r.item == 'ces' else 0)}"
-                + ("" if r.masked or pd.isna(r.ci_low) else f" [{fmt(r.ci_low, 1 if r.item == 'ces' else 0)}, "
-                   f"{fmt(r.ci_high, 1 if r.item == 'ces' else 0)}]") for r in rows.itertuples()]
+        order = {"outcome": 0, "nps": 1, "csat": 2, "ces": 3, "importance": 9}
+        rows = rows.sort_values("item", key=lambda s: s.map(order).fillna(5), kind="stable")
+        return [_metric_line(r, min_n, language, fmt) for r in rows.itertuples()]
     if lane == "pain_points":
-        return [f"{int(r.rank)}. {label(r.item)} ({min_n if r.masked else fmt(r.value)})"
-                for r in rows.head(top).itertuples()]
+        return _pain_lines(rows, label, top, min_n, language, low_rating)
     if lane == "process":
+        if rows["value"].isna().all():  # designed steps of the framework: no measurement to print
+            return [t("plot_designed", language)] + [label(r.item) for r in rows.head(max_items).itertuples()] \
+                + _more(len(rows) - max_items, language)
         return [f"{min_n if r.masked else fmt(r.value) + '%'} {r.item}" for r in rows.head(top).itertuples()]
     if lane == "opportunities":
         return [str(r.item) for r in rows.head(top).itertuples()]
     return [str(r.item) for r in rows.head(top + 1).itertuples()]
 
 
-def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, width: int | None = None,
-                min_cell_size: int = 5, language: str = "en"):
+def _wrapped(lines: list[str], width: int) -> list[str]:
+    """Wrap every line to ``width`` characters (continuations indented); nothing is cut."""
+    return [w for line in lines for w in textwrap.wrap(line, width, subsequent_indent="  ",
+                                                       break_long_words=True) or [""]]
+
+
+def _confidence_of(jm, confidence) -> float:
+    if confidence is not None:
+        return confidence
+    if hasattr(jm, "confidence"):
+        return jm.confidence
+    return getattr(jm, "attrs", {}).get("confidence", 0.95)
+
+
+def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max_items: int = 8,
+                width: int | None = None, min_cell_size: int = 5, language: str = "en",
+                confidence: float | None = None):
     """The current-state journey map: stages as columns, lanes as swimlanes, an emotion curve.
 
-    Text lanes show one persona (``persona``, default the first); the emotion lane draws every
-    persona's curve with its 95% interval band (the chosen persona in bold) and marks the stage's
-    top pain point with a red triangle sized by its evidence score.
+    Text lanes show one persona (``persona``, default the first); every line is wrapped, never
+    cut, and each lane is as tall as its fullest cell. Touchpoints are listed worst-rated first
+    (% who used it, % satisfied, and the rank of the top key drivers), up to ``max_items`` and then
+    "+N more"; pain points read as the share of their strongest evidence with n ("44% rated 1-2
+    (n=936)"). The emotion lane draws every persona's curve with its interval band (the chosen
+    persona in bold) and marks the stage's top pain point with a red triangle. A lane the study
+    cannot measure says "not measured", and a footer names what the study does not measure.
 
     Parameters
     ----------
@@ -123,14 +210,18 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, wid
     lanes : sequence of str
         Lanes to draw, top to bottom (``emotion`` draws the curve).
     top : int
-        Items per cell.
+        Pain points, paths and opportunities per cell.
+    max_items : int
+        Touchpoints and channels per cell before "+N more".
     width : int, optional
-        Characters per text line (default from the figure width).
+        Characters per text line (default 40).
     min_cell_size : int, default 5
         Masked cells show ``n<min_cell_size`` instead of a number.
     language : {"en", "id"}, default "en"
         Language of the lane titles, metric names, legend and title (English or Bahasa
         Indonesia); stage, touchpoint and channel names use the framework's labels in it.
+    confidence : float, optional
+        The level the titles name; default the map's own.
 
     Examples
     --------
@@ -139,39 +230,57 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 2, wid
     """
     _check_language(language)
     table, stages, label = _unpack(jm, language)
+    level = level_label(_confidence_of(jm, confidence))
     personas = list(dict.fromkeys(table["persona"].dropna()))
     persona = personas[0] if persona is None else persona
     check_choice("persona", persona, personas)
-    heights = [2.6 if lane == "emotion" else 1.0 for lane in lanes]
-    ax = _new_ax(ax, (2.2 + 3.4 * len(stages), 1.4 + 1.15 * sum(heights)))
-    width = width or 40
+    width = width or WRAP
     mine = table[table["persona"] == persona]
+    low_rating = getattr(jm, "low_rating", 2)
+    cells = {lane: [_wrapped(_cell_lines(mine[(mine["stage"] == s) & (mine["lane"] == lane)], lane, label, top,
+                                         f"n<{min_cell_size}", language, max_items=max_items,
+                                         low_rating=low_rating), width) for s in stages]
+             for lane in lanes if lane != "emotion"}
+    measured = set(table["lane"].dropna())
+    heights = [EMOTION_LINES if lane == "emotion" else max(2, max(map(len, cells[lane]))) + TEXT_LANE_PAD
+               for lane in lanes]
+    missing = jm.not_measured() if hasattr(jm, "not_measured") else []
+    ax = _new_ax(ax, (2.4 + 3.3 * len(stages), 2.2 + LINE * (sum(heights) + 3)))
     top_y = 0.0
-    for lane, h in zip(lanes, heights):
-        ax.add_patch(Rectangle((-1.3, top_y), len(stages) + 1.3, h, facecolor="#f4f4f4" if lanes.index(lane) % 2 else "white",
+    for i, (lane, h) in enumerate(zip(lanes, heights)):
+        ax.add_patch(Rectangle((-1.3, top_y), len(stages) + 1.3, h, facecolor="#f4f4f4" if i % 2 else "white",
                                edgecolor="#cccccc", lw=0.6, zorder=0))
-        title = t(f"plot_lane_{lane}", language) if f"plot_lane_{lane}" in LABELS else lane
-        ax.text(-1.25, top_y + h / 2, title, va="center", ha="left", fontsize=10, weight="bold")
-        if lane == "emotion":
-            _emotion_lane(ax, table, stages, persona, personas, top_y, h, language)
+        key = f"plot_lane_{lane}"
+        ax.text(-1.25, top_y + h / 2, t(key, language, level=level) if key in LABELS else lane,
+                va="center", ha="left", fontsize=10, weight="bold")
+        if lane not in measured:
+            ax.text(0.04, top_y + h / 2, t("plot_not_measured", language), va="center", ha="left",
+                    fontsize=8.5, style="italic", color="#888888")
+        elif lane == "emotion":
+            _emotion_lane(ax, table, stages, persona, personas, top_y, h, language, label)
         else:
-            for x, stage in enumerate(stages):
-                lines = _cell_lines(mine[(mine["stage"] == stage) & (mine["lane"] == lane)], lane, label, top,
-                                    f"n<{min_cell_size}", language)
-                text = "\n".join(textwrap.shorten(line, width, placeholder="...") for line in lines)
-                ax.text(x + 0.04, top_y + 0.08, text, va="top", ha="left", fontsize=8.5, linespacing=1.25)
+            for x, lines in enumerate(cells[lane]):
+                text = "\n".join(lines) if lines else t("plot_no_evidence", language)
+                ax.text(x + 0.04, top_y + TEXT_LANE_PAD / 2, text, va="top", ha="left", fontsize=8.5,
+                        linespacing=1.25, color="black" if lines else "#999999")
         top_y += h
     for x, stage in enumerate(stages):
-        ax.text(x + 0.5, -0.12, label(stage), ha="center", va="bottom", fontsize=11, weight="bold")
+        ax.text(x + 0.5, -0.3, "\n".join(textwrap.wrap(label(stage), 30)), ha="center", va="bottom",
+                fontsize=11, weight="bold")
         ax.axvline(x, color="#bbbbbb", lw=0.6, zorder=1)
+    if missing:
+        words = ", ".join(t(f"measure_{m.lower()}", language) if f"measure_{m.lower()}" in LABELS else m
+                          for m in missing)
+        ax.text(-1.25, top_y + 0.4, t("plot_map_footer", language, what=words), va="top", ha="left",
+                fontsize=8.5, style="italic", color="#555555")
     ax.set_xlim(-1.3, len(stages))
-    ax.set_ylim(top_y, -0.45)
+    ax.set_ylim(top_y + (1.6 if missing else 0.2), -1.6)
     ax.set_axis_off()
     ax.set_title(t("plot_map_title", language, persona=persona), fontsize=12, loc="left", pad=14)
     return ax
 
 
-def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en"):
+def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en", label=str):
     """Emotion curves in a band of the map: -1 at the bottom, +1 at the top of the lane."""
     def y(v):
         return y0 + h * (1 - (np.asarray(v, dtype=float) + 1) / 2 * 0.84 - 0.08)
@@ -190,9 +299,11 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en"):
                         color=palette[p], alpha=0.25 if bold else 0.08, lw=0, zorder=2)
         ax.plot(xs, y(v), marker="o", color=palette[p], lw=2.4 if bold else 1.0,
                 alpha=1 if bold else 0.6, zorder=3, label=p)
-    # The chosen persona's two sources, so a reader sees where ratings and quotes disagree.
+    # The chosen persona's sources, so a reader sees where ratings and quotes disagree.
     for item, marker in (("satisfaction", "s"), ("sentiment", "D")):
         src = table[(table["lane"] == "emotion") & (table["item"] == item) & (table["persona"] == persona)]
+        if src.empty:
+            continue  # a source the study does not have gets no legend entry
         src = src.set_index("stage").reindex(stages)["value"].astype(float)
         ax.scatter(xs + (0.14 if item == "sentiment" else -0.14), y(src), marker=marker, s=22, zorder=4,
                    facecolor="white", edgecolor=palette[persona],
@@ -204,15 +315,70 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en"):
         if hit.empty or stage not in cur.index or pd.isna(cur.loc[stage, "value"]):
             continue
         score = float(hit["value"].fillna(0).iloc[0])
-        ax.scatter([x], [y(cur.loc[stage, "value"]) + 0.28], marker="v", s=40 + 6 * score,
+        ax.scatter([x], [y(cur.loc[stage, "value"]) + 0.6], marker="v", s=30 + 2 * score,
                    color=PAIN_COLOUR, zorder=4)
         last = x > len(stages) - 1  # on the last stage the label goes left, inside the map
-        ax.text(x - 0.1 if last else x + 0.1, y(cur.loc[stage, "value"]) + 0.3,
-                textwrap.shorten(str(hit["item"].iloc[0]).replace("_", " "), 34, placeholder="..."),
+        ax.text(x - 0.1 if last else x + 0.1, y(cur.loc[stage, "value"]) + 0.6,
+                "\n".join(textwrap.wrap(label(hit["item"].iloc[0]), 28)),
                 color=PAIN_COLOUR, fontsize=8, va="center", ha="right" if last else "left")
     # Below the map, where the long persona names cannot cover a lane or a stage header.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=3, frameon=False,
               title=t("plot_emotion_legend", language), title_fontsize=8.5)
+
+
+def drivers_chart(drivers: pd.DataFrame, *, persona=None, level: str = "touchpoint", ax=None, label=None,
+                  language: str = "en", confidence: float | None = None):
+    """Key drivers of the outcome: each driver's share of R² with its bootstrap interval, the
+    "fix first" drivers in red.
+
+    Parameters
+    ----------
+    drivers : DataFrame
+        From :meth:`cjm_research.JourneyMap.drivers`.
+    persona : str, optional
+        Default the first persona.
+    level : {"touchpoint", "stage"}
+    label : callable, optional
+        Driver id -> display label (default: the ids with spaces).
+    language : {"en", "id"}, default "en"
+        Language of the title, axis label and legend (English or Bahasa Indonesia); driver labels
+        are drawn as ``label`` gives them.
+    confidence : float, optional
+        The level the title names; default the table's ``attrs["confidence"]``.
+
+    Examples
+    --------
+    >>> ax = drivers_chart(jm.drivers(), label=jm.framework.label)    # doctest: +SKIP
+    """
+    _check_language(language)
+    check_choice("level", level, ["touchpoint", "stage"])
+    frame = drivers[drivers["level"] == level]
+    if frame.empty:
+        raise ParameterError("drivers_chart needs key drivers; the study has no outcome to explain "
+                             "(or too few respondents).")
+    persona = frame["persona"].iloc[0] if persona is None else persona
+    check_choice("persona", persona, list(dict.fromkeys(frame["persona"])))
+    frame = frame[frame["persona"] == persona].sort_values("importance")
+    label = label or (lambda i: str(i).replace("_", " "))
+    names = ["\n".join(textwrap.wrap(label(d), 38)) for d in frame["driver"]]
+    ax = _new_ax(ax, (8.5, 1.2 + 0.42 * sum(n.count("\n") + 1 for n in names)))
+    colours = [PAIN_COLOUR if q == "fix first" else "#4C72B0" for q in frame.get("quadrant", [None] * len(frame))]
+    err = np.vstack([frame["importance"] - frame["ci_low"], frame["ci_high"] - frame["importance"]])
+    # a percentile interval need not contain the point estimate: draw no whisker on that side
+    ax.barh(names, frame["importance"], xerr=np.clip(np.nan_to_num(err.astype(float)), 0, None), color=colours,
+            capsize=3)
+    for yv, r in enumerate(frame.itertuples()):
+        ax.text(r.ci_high if pd.notna(r.ci_high) else r.importance, yv, f"  {r.importance:.0f}% (n={_int(r.n)})",
+                va="center", fontsize=8)
+    ax.set_xlabel(t("plot_drivers_axis", language))
+    if PAIN_COLOUR in colours:
+        ax.legend(handles=[Rectangle((0, 0), 1, 1, color=PAIN_COLOUR, label=t("fix first", language))],
+                  loc="lower right", fontsize=8, frameon=False)
+    level_text = level_label(confidence or drivers.attrs.get("confidence", 0.95))
+    outcome = drivers.attrs.get("outcome") or frame["outcome"].iloc[0]
+    ax.set_title(t("plot_drivers_title", language, outcome=outcome, level=level_text), loc="left", fontsize=11)
+    ax.margins(x=0.25)
+    return ax
 
 
 # --------------------------------------------------------------------------- service blueprint
@@ -322,11 +488,11 @@ def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "s
 
 # --------------------------------------------------------------------------- future state
 
-def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en"):
+def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en", confidence: float | None = None):
     """Where each stage stands against its future-state target, metric by metric.
 
     Each row is a stage and metric; positions are on the metric's own range scaled to 0..1 (so NPS,
-    CSAT and CES share an axis): the dot is today's estimate with its 95% interval, the diamond the
+    CSAT and CES share an axis): the dot is today's estimate with its interval, the diamond the
     target, coloured by status.
 
     Parameters
@@ -390,7 +556,7 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en"
                 weight="bold", transform=ax.get_yaxis_transform())
         ax.axhline(hy - 0.5, color="#dddddd", lw=0.8)
     ax.set_yticks(frame["y"])
-    ax.set_yticklabels([textwrap.shorten(str(r.persona), 40, placeholder="...") if multi else
+    ax.set_yticklabels(["\n".join(textwrap.wrap(str(r.persona), 40)) if multi else
                         f"{r.stage} · {_metric(r.metric, language)}" for r in frame.itertuples()],
                        fontsize=8)
     ax.set_ylim(y - 0.5, -0.5)
@@ -402,7 +568,8 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en"
     handles.append(plt.Line2D([], [], marker="D", ls="", markerfacecolor="white", color="grey",
                               label=t("plot_gap_target", language)))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, fontsize=8, frameon=False)
-    ax.set_title(t("plot_gap_title", language), loc="left", fontsize=11, pad=22)
+    level = level_label(confidence if confidence is not None else gaps.attrs.get("confidence", 0.95))
+    ax.set_title(t("plot_gap_title", language, level=level), loc="left", fontsize=11, pad=22)
     return ax
 
 
@@ -452,8 +619,9 @@ def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 20, langu
     return ax
 
 
-def emotion_overlay(current, future=None, *, persona=None, ax=None, language: str = "en"):
-    """As-is emotion curves (with 95% bands) and the to-be targets of the future state.
+def emotion_overlay(current, future=None, *, persona=None, ax=None, language: str = "en",
+                    confidence: float | None = None):
+    """As-is emotion curves (with their interval bands) and the to-be targets of the future state.
 
     Parameters
     ----------
@@ -500,5 +668,6 @@ def emotion_overlay(current, future=None, *, persona=None, ax=None, language: st
     ax.set_ylim(-1.05, 1.05)
     ax.set_ylabel(t("plot_emotion_axis", language))
     ax.legend(fontsize=8, loc="best", frameon=False)
-    ax.set_title(t("plot_emotion_title", language), loc="left", fontsize=11)
+    level = level_label(_confidence_of(current, confidence))
+    ax.set_title(t("plot_emotion_title", language, level=level), loc="left", fontsize=11)
     return ax
