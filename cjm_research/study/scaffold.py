@@ -128,7 +128,7 @@ def scaffold_study(files, out, *, quarter: str | None = None, force: bool = Fals
     default_q = parse_quarter(quarter) if quarter else _current_quarter()
     sources = [_classify(Path(f), default_q) for f in files]
     out.mkdir(parents=True, exist_ok=True)
-    sources = _merge_transcripts(sources, out)
+    sources = _merge_transcripts(sources, out, force)
     plan = _plan(sources, out)
     (out / "framework.yml").write_text(_framework_yaml(plan), encoding="utf-8")
     (out / "study.yml").write_text(_study_yaml(plan, name or out.resolve().name, out), encoding="utf-8")
@@ -203,7 +203,7 @@ def _timestamp_column(frame: pd.DataFrame) -> str | None:
     return dated[0] if dated else None
 
 
-def _merge_transcripts(sources: list[Source], out: Path) -> list[Source]:
+def _merge_transcripts(sources: list[Source], out: Path, force: bool = False) -> list[Source]:
     """Transcripts become one excerpt table per quarter (participant turns, stage left to code)."""
     kept, turns = [], {}
     for src in sources:
@@ -216,6 +216,8 @@ def _merge_transcripts(sources: list[Source], out: Path) -> list[Source]:
     for quarter, parts in sorted(turns.items()):
         (out / quarter).mkdir(parents=True, exist_ok=True)
         path = out / quarter / "interviews.csv"
+        if path.exists() and not force:  # it may hold the stages and touchpoints coded by hand
+            raise ConfigError(f"{path} already exists; cjm init never overwrites it (pass --force).")
         table = pd.concat(parts, ignore_index=True)
         table.insert(0, "excerpt_id", [f"{quarter}-T{i + 1:04d}" for i in range(len(table))])
         table.to_csv(path, index=False, lineterminator="\n")
