@@ -128,3 +128,26 @@ def test_from_raw_transcripts_to_the_current_state_map(tmp_path):
     row = pains[pains["item"] == "late_delivery"].iloc[0]
     assert row["stage"] == "retention" and row["n"] == 6 and not row["masked"]
     assert row["quote"] in complaints and "6 of 6 interview excerpts" in row["detail"]
+
+
+@pytest.mark.slow
+def test_coding_notebook_runs(tmp_path):
+    """notebooks/05_interview_coding.ipynb runs top to bottom on a folder of transcripts."""
+    from pathlib import Path
+
+    import papermill as pm
+
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "R01.txt").write_text("Interviewer: How was it?\nRina: The courier was late again.\n"
+                                    "Interviewer: And paying?\nRina: Pembayaran saya gagal.\n", encoding="utf-8")
+    (tmp_path / "book.yml").write_text(open(Path(cjm.__file__).parent / "evidence" / "text" / "resources"
+                                            / "codebook_example.yml", encoding="utf-8").read(), encoding="utf-8")
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    out = tmp_path / "coding"
+    nb = pm.execute_notebook(str(notebooks / "05_interview_coding.ipynb"), str(tmp_path / "run.ipynb"),
+                             parameters={"transcripts_dir": str(folder), "codebook_path": str(tmp_path / "book.yml"),
+                                         "out_dir": str(out)},
+                             kernel_name="cjm-research", cwd=str(notebooks), progress_bar=False)
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert (out / "coded.qdpx").is_file() and (out / "codebook.qdc").is_file()
