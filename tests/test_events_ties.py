@@ -162,3 +162,15 @@ def test_a_misspelt_funnel_step_names_the_closest_events(shared_data):
     with pytest.raises(ParameterError, match=r"'T02 Check confirmation of reciept' \(closest: "
                                              r"'T02 Check confirmation of receipt'"):
         log.funnel(["Confirmation of receipt", "T02 Check confirmation of reciept"])
+
+
+def test_a_step_the_framework_knows_but_nobody_reached_is_zero_not_an_error():
+    from cjm_research.core.framework import JourneyFramework
+
+    frame = pd.DataFrame({"customer": ["a", "a"], "event": ["product_view", "add_to_cart"],
+                          "time": ["2026-01-01 10:00", "2026-01-01 11:00"], "channel": "web"})
+    log = read_events(frame, **COLS, framework=JourneyFramework.load("default"))
+    assert log.funnel(["product_view", "purchase"])["customers"].tolist() == [1, 0]
+    assert log.funnel(["consideration", "advocacy"], on="stage")["customers"].tolist() == [1, 0]
+    with pytest.raises(ParameterError, match=r"'purchse' \(closest: 'purchase'"):
+        log.funnel(["product_view", "purchse"])

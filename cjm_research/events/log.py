@@ -191,6 +191,13 @@ class EventLog:
             self._ordered_table = io_events.materialise(ordered, self.backend)
         return self._ordered_table
 
+    def _declared(self, key: str) -> set[str]:
+        """The values of ``key`` the framework declares (its stages, touchpoints or event names)."""
+        if self.framework is None:
+            return set()
+        return {"stage": set(self.framework.stages), "touchpoint": set(self.framework.touchpoints),
+                "event": set(self.framework.event_map())}.get(key, set())
+
     def _column(self, name: str, what: str) -> str:
         if name not in self.columns:
             hint = " (call .with_personas first)" if name == "persona" else ""
@@ -231,6 +238,12 @@ class EventLog:
             ``conversion_from_start`` and ``conversion_from_previous`` (percent), ``drop_off``
             (customers lost since the previous step).
 
+        Raises
+        ------
+        ParameterError
+            A step that never occurs in the log and that the framework does not name either
+            (a misspelt step): the message names the closest names, instead of a silent zero.
+
         Examples
         --------
         >>> log.funnel(["product_view", "add_to_cart", "purchase"], within="7D")  # doctest: +SKIP
@@ -252,6 +265,9 @@ class EventLog:
     def require_values(self, names, *, on: str = "event", what: str = "steps") -> None:
         """Raise a ParameterError naming the closest values when a name never occurs in ``on``.
 
+        A name the journey framework knows (a stage, touchpoint or event name of it) is not an
+        error even when this log has no event of it: nobody reached it, and zero is the answer.
+
         Examples
         --------
         >>> log.require_values(["purchse"])  # doctest: +SKIP
@@ -262,12 +278,14 @@ class EventLog:
         wanted = [str(n) for n in ([names] if isinstance(names, str) else names)]
         present = self._run(self._table.filter(self._table[key].cast("string").isin(wanted))
                             .select(value=self._table[key].cast("string")).distinct())["value"]
-        missing = [n for n in dict.fromkeys(wanted) if n not in set(present)]
+        declared = self._declared(key)
+        missing = [n for n in dict.fromkeys(wanted) if n not in set(present) and n not in declared]
         if not missing:
             return
         known = self._run(self._table.select(value=self._table[key].cast("string")).distinct())["value"]
         known = sorted(str(v) for v in known.dropna())
-        hints = "; ".join(f"{n!r} (closest: {preview(difflib.get_close_matches(n, known, n=3, cutoff=0.5)) or 'none'})"
+        candidates = sorted(set(known) | declared)  # the framework's names are fine suggestions too
+        hints = "; ".join(f"{n!r} (closest: {preview(difflib.get_close_matches(n, candidates, n=3, cutoff=0.5)) or 'none'})"
                           for n in missing)
         raise ParameterError(f"The value for `{what}` must name values of the log's {key!r} column, "
                              f"but {hints} never occur(s) in the log; its {key} names are "
