@@ -263,7 +263,7 @@ def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, fram
     for metric, stage, item, col in tqdm(quarter_cells(columns, framework, outcome=outcome),
                                          desc="quarter comparison", disable=not progress, leave=False):
         if col in a.columns and col in b.columns:
-            rows += [_test(a, b, p, metric, stage, item, col, min_cell_size, confidence, outcome)
+            rows += [_test(a, b, p, metric, stage, item, col, min_cell_size, confidence, outcome, columns)
                      for p in shared]
     if len(shared) > 1:
         rows += _drift(a, b, shared, confidence)
@@ -274,12 +274,12 @@ def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, fram
     return cells
 
 
-def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, outcome) -> dict | None:
+def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, outcome, columns) -> dict | None:
     x_a = pd.to_numeric(data_a.loc[data_a["persona"] == persona, col], errors="coerce").dropna()
     x_b = pd.to_numeric(data_b.loc[data_b["persona"] == persona, col], errors="coerce").dropna()
     if len(x_a) < max(min_n, 2) or len(x_b) < max(min_n, 2):
         return None  # a masked cell is neither shown nor tested
-    kind, options = _test_kind(metric, outcome, pd.concat([x_a, x_b]))
+    kind, options = _test_kind(metric, outcome, pd.concat([x_a, x_b]), columns)
     res = metrics.compare(x_a, x_b, metric=kind, confidence=confidence, **options).iloc[0]
     return {"stage": stage, "persona": persona, "metric": metric, "item": item, "earlier": res["estimate_a"],
             "later": res["estimate_b"], "change": res["difference"], "ci_low": res["ci_low"],
@@ -287,11 +287,15 @@ def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, 
             "n_earlier": res["n_a"], "n_later": res["n_b"]}
 
 
-def _test_kind(metric, outcome, values) -> tuple[str, dict]:
-    """The metrics.compare test of a cell: touchpoint ratings as CSAT, a binary outcome as a share,
-    a scale outcome as a mean (Welch) on its observed range."""
+def _test_kind(metric, outcome, values, columns) -> tuple[str, dict]:
+    """The metrics.compare test of a cell: touchpoint ratings as CSAT (top-2-box on the study's
+    touchpoint scale), a binary outcome as a share, a scale outcome as a mean (Welch) on its
+    observed range."""
+    scale = getattr(columns, "scale", None)
     if metric == "touchpoint_rating":
-        return "csat", {}
+        return "csat", {"scale": tuple(scale("touchpoint"))} if scale else {}
+    if metric in ("csat", "ces"):
+        return metric, {"scale": tuple(scale(metric))} if scale else {}
     if metric != "outcome":
         return metric, {}
     if outcome.kind == "binary":

@@ -103,6 +103,9 @@ def resolve_outcome(study, survey: pd.DataFrame, outcome=None) -> Outcome | None
     >>> resolve_outcome(None, s, "sat").values.tolist()
     [1.0, 0.0, 1.0]
     """
+    declared = _study_outcome(study, survey) if outcome is None else None
+    if declared is not None:
+        return declared
     column, positive = _declared_outcome(study) if outcome is None else (outcome, None)
     if column is not None:
         if column not in survey.columns:
@@ -121,10 +124,22 @@ def resolve_outcome(study, survey: pd.DataFrame, outcome=None) -> Outcome | None
     return None
 
 
+def _study_outcome(study, survey: pd.DataFrame) -> Outcome | None:
+    """The study's ``outcome:`` key as read by :attr:`Study.outcome` (values aligned with the survey)."""
+    config = getattr(study, "config", None)
+    if getattr(config, "outcome", None) is None or "survey" not in getattr(study, "files", {}):
+        return None
+    found = study.outcome
+    spec = found.spec
+    values = pd.Series(found.values.to_numpy(dtype=float), index=survey.index)
+    kind = "scale" if spec.kind == "scale" else "binary"
+    return Outcome(spec.label or spec.column, kind, values, spec.describe(), spec.column)
+
+
 def _declared_outcome(study):
     """(column, positive value) of the study's ``outcome`` key, in whichever form it is given."""
     declared = None
-    for owner in (study, getattr(study, "config", None), getattr(study, "columns", None)):
+    for owner in (getattr(study, "columns", None),):  # the study's own key is read by _study_outcome
         declared = getattr(owner, "outcome", None) if owner is not None else None
         if declared is not None:
             break
@@ -226,6 +241,21 @@ class Evidence:
 
     def frontstage(self, stage: str):
         return self.framework.touchpoints_in(stage, visibility="frontstage")
+
+    def scale(self, kind: str) -> tuple[float, float]:
+        """The study's rating scale of ``kind`` (nps, csat, ces, touchpoint), default 1..5 / 1..7 / 0..10."""
+        scale = getattr(self.columns, "scale", None)
+        default = {"nps": (0, 10), "ces": (1, 7)}.get(kind, (1, 5))
+        return tuple(scale(kind)) if scale is not None else default
+
+    def to_emotion(self, values: pd.Series, kind: str) -> pd.Series:
+        """Ratings rescaled to -1..1 (the scale's low end -1, its middle 0, its top +1)."""
+        low, high = self.scale(kind)
+        return (pd.to_numeric(values, errors="coerce") - (low + high) / 2) / ((high - low) / 2)
+
+    def low_threshold(self) -> float:
+        """Ratings at or below it are low: the bottom ``low_rating`` boxes of the touchpoint scale."""
+        return self.scale("touchpoint")[0] + self.low_rating - 1
 
     def ratings(self) -> dict[str, str]:
         """Touchpoint id -> survey column, for the rating items the survey has."""
@@ -363,7 +393,7 @@ def touchpoints(ev: Evidence) -> pd.DataFrame:
             if col is not None:
                 parts.append(_usage_from_survey(ev, stage, tp.id, col))
                 parts.append(_metric_rows(metrics.csat(ev.survey, col, by="persona", confidence=ev.confidence,
-                                                       weights=ev.weights),
+                                                       weights=ev.weights, scale=ev.scale("touchpoint")),
                                           stage=stage, lane="touchpoints", item=tp.id, source="rating"))
             elif ev.events is not None:
                 parts.append(_usage_from_events(ev, stage, tp.id))
@@ -449,15 +479,17 @@ def emotion(ev: Evidence) -> pd.DataFrame:
 
 
 def _stage_satisfaction(ev: Evidence, stage: str) -> tuple[pd.Series, str, str] | None:
-    """Per respondent satisfaction at a stage on 1..5, its column(s) and how it was made."""
+    """Per respondent satisfaction at a stage on -1..1, its column(s) and how it was made."""
     col = ev.columns.csat.get(stage)
     if col is not None and col in ev.survey.columns:
-        return pd.to_numeric(ev.survey[col], errors="coerce"), col, f"({col} - 3) / 2"
+        low, high = ev.scale("csat")
+        return ev.to_emotion(ev.survey[col], "csat"), col, f"{col} rescaled from {low:g}..{high:g} to -1..1"
     cols = [c for tp, c in ev.ratings().items() if ev.framework.touchpoint(tp).stage == stage]
     if not cols:
         return None
-    values = ev.survey[cols].apply(pd.to_numeric, errors="coerce").mean(axis=1)
-    return values, "touchpoint ratings", "(mean touchpoint rating of the stage - 3) / 2"
+    values = ev.survey[cols].apply(lambda c: ev.to_emotion(c, "touchpoint")).mean(axis=1)
+    low, high = ev.scale("touchpoint")
+    return values, "touchpoint ratings", f"mean touchpoint rating of the stage rescaled from {low:g}..{high:g} to -1..1"
 
 
 def _emotion_from_satisfaction(ev: Evidence) -> pd.DataFrame:
@@ -468,9 +500,9 @@ def _emotion_from_satisfaction(ev: Evidence) -> pd.DataFrame:
             continue
         values, col, how = found
         for persona, group in values.groupby(ev.survey["persona"], observed=True):
-            mean, low, high, n = mean_interval((group - 3) / 2, ev.confidence)
+            mean, low, high, n = mean_interval(group, ev.confidence)
             if ev.weights:  # weighted mean and t interval at the Kish n_eff; n stays respondents
-                mean, low, high, _ = weighted_t_interval((group - 3) / 2, ev.survey.loc[group.index, ev.weights],
+                mean, low, high, _ = weighted_t_interval(group, ev.survey.loc[group.index, ev.weights],
                                                          confidence=ev.confidence)
             rows.append({"persona": persona, "stage": stage, "item": "satisfaction", "value": mean,
                          "ci_low": low, "ci_high": high, "n": n,
@@ -552,7 +584,8 @@ def metrics_lane(ev: Evidence) -> pd.DataFrame:
     for name, fn in (("csat", metrics.csat), ("ces", metrics.ces)):
         for stage, col in getattr(ev.columns, name).items():
             if col in ev.survey.columns:
-                result = fn(ev.survey, col, by="persona", confidence=ev.confidence, weights=ev.weights)
+                result = fn(ev.survey, col, by="persona", confidence=ev.confidence, weights=ev.weights,
+                            scale=ev.scale(name))
                 ev.definitions.setdefault(name, result["definition"].iloc[0])
                 parts.append(_metric_rows(result, stage=stage, lane="metrics", item=name, source=col))
     last = ev.framework.stages[-1]
@@ -681,7 +714,8 @@ def _persona_drivers(ev: Evidence, group: pd.DataFrame, ratings: dict, persona: 
         kd = key_drivers(group, usable, "_outcome", **options)
     except DataError:
         return []
-    ipa = importance_performance(group, usable, "_outcome", importance=kd, weights=ev.weights)
+    ipa = importance_performance(group, usable, "_outcome", importance=kd, weights=ev.weights,
+                                 scale=ev.scale("touchpoint"))
     ranks = ipa["importance"].rank(ascending=False, method="first")
     tps = pd.DataFrame({"persona": persona, "level": "touchpoint", "driver": ipa["driver"].map(tp_of),
                         "stage": ipa["driver"].map(lambda c: ev.framework.touchpoint(tp_of[c]).stage),
@@ -879,7 +913,7 @@ def pain_points(ev: Evidence) -> pd.DataFrame:
     """
     evidence = frame_of([_coded_evidence(ev), _rating_evidence(ev), _theme_evidence(ev), _dropoff_evidence(ev)],
                         ["persona", "stage", "item", "touchpoint", "kind", "count", "base", "scale_low"])
-    table = _score(evidence, ev.confidence, ev.low_rating)
+    table = _score(evidence, ev.confidence, ev.low_threshold())
     ev.pain_evidence = table
     if table.empty:
         return frame_of([])
@@ -915,10 +949,10 @@ def _rating_evidence(ev: Evidence) -> pd.DataFrame:
     for tp_id, col in ev.ratings().items():
         tp = ev.framework.touchpoint(tp_id)
         ratings = pd.to_numeric(ev.survey[col], errors="coerce")
-        low = ratings.min()
+        low = ev.scale("touchpoint")[0]
         for persona, values in ratings.groupby(ev.survey["persona"], observed=True):
             rows.append({"persona": persona, "stage": tp.stage, "item": codes.get(tp_id, tp_id),
-                         "touchpoint": tp_id, "count": int((values <= ev.low_rating).sum()),
+                         "touchpoint": tp_id, "count": int((values <= ev.low_threshold()).sum()),
                          "base": int(values.notna().sum()), "scale_low": low})
     return _evidence_frame(rows, "low_ratings")
 

@@ -101,7 +101,7 @@ class JourneyMap:
     def __init__(self, data: pd.DataFrame, *, framework, min_cell_size: int = 5, quarter=None,
                  study=None, assignment: pd.Series | None = None, definitions: dict | None = None,
                  confidence: float = 0.95, drivers: pd.DataFrame | None = None, outcome: str | None = None,
-                 sources=None, low_rating: int = 2):
+                 sources=None, low_ratings: tuple = (1, 2)):
         from ..evidence.intervals import check_confidence
 
         self.framework = framework
@@ -112,7 +112,8 @@ class JourneyMap:
         self.definitions = dict(definitions or {})
         self.confidence = check_confidence(confidence)
         self.outcome = outcome
-        self.low_rating = int(low_rating)
+        # (lowest rating, highest rating that counts as low) of the touchpoint scale, for captions
+        self.low_ratings = tuple(low_ratings)
         self.sources = list(sources) if sources is not None else sorted(set(_kinds(data)))
         self._drivers = drivers
         self._data = mask_small_cells(conform(data), self.min_cell_size)
@@ -339,7 +340,8 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
     top : int, default 3
         How many paths and opportunities to keep per stage and persona.
     low_rating : int, default 2
-        Touchpoint ratings at or below it (on 1..5) count as pain-point evidence.
+        How many bottom boxes of the touchpoint scale count as a low rating (pain-point evidence):
+        2 is 1-2 on 1..5, 1-2 on 1..7, 0-1 on 0..10.
     n_boot : int, default 200
         Bootstrap resamples for the intervals of the key drivers of the outcome; 0 for none.
     confidence : float, default 0.95
@@ -376,7 +378,7 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
                       study=study, assignment=evidence.assignment, definitions=evidence.definitions,
                       confidence=evidence.confidence, drivers=lanes.key_driver_table(evidence),
                       outcome=evidence.outcome.name if evidence.outcome is not None else None, sources=sources,
-                      low_rating=low_rating)
+                      low_ratings=(evidence.scale("touchpoint")[0], evidence.low_threshold()))
 
 
 def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.DataFrame:

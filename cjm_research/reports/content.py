@@ -322,7 +322,7 @@ class QuarterlyReport:
         kinds = list(dict.fromkeys(k.strip() for s in self.current.pain_points()["source"].dropna()
                                    for k in str(s).split(",")))
         caption = self.t("caption_pain_points", sources=", ".join(self.t(f"source_{k}") for k in kinds),
-                         low=1, high=self.current.low_rating)
+                         low=f"{self.current.low_ratings[0]:g}", high=f"{self.current.low_ratings[1]:g}")
         if "quote" in view.columns:
             caption += " " + self.t("caption_quotes_redacted")
         self.table(pains, "pain_points", caption=caption, view=view)

@@ -124,7 +124,7 @@ def _pain_lines(rows, label, top, min_n, language, low_rating) -> list[str]:
             continue
         kind = str(r.source).split(",")[0].strip() if pd.notna(r.source) else "low_ratings"
         key = f"plot_pain_{kind}"
-        what = t(key, language, low=1, high=low_rating) if key in LABELS else kind
+        what = t(key, language, low=f"{low_rating[0]:g}", high=f"{low_rating[1]:g}") if key in LABELS else kind
         lines.append(f"{int(r.rank)}. {label(r.item)}: {r.value:.0f}% {what} (n={_int(r.n)})")
     return lines + _more(len(rows) - top, language)
 
@@ -144,7 +144,7 @@ def _metric_line(r, min_n, language, fmt) -> str:
 
 
 def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str, language: str = "en", *,
-                max_items: int = 8, low_rating: int = 2) -> list[str]:
+                max_items: int = 8, low_rating: tuple = (1, 2)) -> list[str]:
     """The lines of one persona x stage x lane cell (unwrapped)."""
     if rows.empty:
         return []
@@ -236,7 +236,7 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max
     check_choice("persona", persona, personas)
     width = width or WRAP
     mine = table[table["persona"] == persona]
-    low_rating = getattr(jm, "low_rating", 2)
+    low_rating = getattr(jm, "low_ratings", (1, 2))
     cells = {lane: [_wrapped(_cell_lines(mine[(mine["stage"] == s) & (mine["lane"] == lane)], lane, label, top,
                                          f"n<{min_cell_size}", language, max_items=max_items,
                                          low_rating=low_rating), width) for s in stages]
