@@ -82,6 +82,15 @@ def test_reopening_resumes_at_the_first_unreviewed_turn(view, tmp_path):
     assert again.current == ("R01", 6)
 
 
+def test_a_transcript_without_participant_turns(tmp_path):
+    only_questions = turns().query("role == 'interviewer'")
+    assert cjm.suggest_codes(only_questions, BOOK).empty
+    empty = CodingView(only_questions, BOOK, excerpts_path=tmp_path / "e.csv", log_path=tmp_path / "l.jsonl")
+    assert "No participant turns" in empty.header.value
+    empty.add_button.click()
+    assert "No participant turns" in empty.status.value and not (tmp_path / "l.jsonl").exists()
+
+
 def test_buttons_without_a_target_explain_themselves(view):
     view.show(2)  # the turn without suggestions and with one sentence
     view.accept_button.click()

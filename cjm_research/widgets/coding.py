@@ -173,6 +173,9 @@ class CodingView:
 
     # ------------------------------------------------------------ decisions
     def _decide(self, method, *args, **kwargs) -> None:
+        if not self.keys:
+            self.status.value = "No participant turns to code."
+            return
         participant, turn = self.current
         try:
             method(participant, turn, *args, **kwargs)

@@ -146,7 +146,7 @@ def _participant_turns(turns: pd.DataFrame) -> pd.DataFrame:
         frame["participant"] = Path(source).stem if source else "participant"
     if "role" in frame.columns:
         frame = frame[frame["role"].astype(str) != "interviewer"]
-    frame = frame[frame["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))]
+    frame = frame[frame["text"].map(lambda t: isinstance(t, str) and bool(t.strip())).astype(bool)]
     dup = frame.duplicated(["participant", "turn"])
     if dup.any():
         raise DataError(f"turns: participant and turn must identify a turn, but "
