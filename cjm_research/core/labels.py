@@ -129,6 +129,8 @@ LABELS: dict[str, dict[str, str]] = {
     "conformance_no_path": {"en": "the future state declares no path (add `path:` to the future-state file)",
                             "id": "kondisi masa depan tidak menyatakan jalur (tambahkan `path:` ke berkas kondisi masa depan)"},
     "conformance_no_events": {"en": "the study has no event log", "id": "studi ini tidak memiliki log peristiwa"},
+    "conformance_no_journeys": {"en": "no customer in this quarter's events reaches a step of the designed path {path}",
+                                "id": "tidak ada pelanggan dalam peristiwa triwulan ini yang mencapai langkah jalur rancangan {path}"},
     "skipped": {"en": "skipped", "id": "dilewati"},
     "out_of_order": {"en": "out of order", "id": "tidak berurutan"},
     "loop": {"en": "loop (step repeated)", "id": "berulang"},

@@ -374,6 +374,10 @@ class QuarterlyReport:
             except ParameterError as exc:  # a designed step that no event reaches this quarter
                 self.note(self.t("conformance_not_measured", reason=str(exc)))
                 continue
+            if results[None].summary.empty:
+                self.note(self.t("conformance_not_measured", reason=self.t(
+                    "conformance_no_journeys", path=" > ".join(steps))))
+                continue
             where = self.t("whole_journey") if name == "journey" else self.stage_label(name)
             frame, view = conformance_tables(results, self.min_cell_size, word=self.word)
             self.table(frame, f"conformance_{name}", view=view, caption=self.t(
