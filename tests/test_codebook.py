@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
@@ -37,8 +38,11 @@ def test_example_is_bilingual_and_checked_against_the_default_framework():
 
 def test_yaml_round_trip(tmp_path):
     book = cjm.Codebook.example()
-    back = cjm.Codebook.from_yaml(book.to_yaml(tmp_path / "book.yml"), framework="default")
+    path = book.to_yaml(tmp_path / "book.yml")
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["framework"] == "default"
+    back = cjm.Codebook.from_yaml(path)
     assert back.codes == book.codes and back.name == book.name and back.version == book.version
+    assert back.framework.name == book.framework.name
 
 
 @pytest.mark.parametrize("entry, key, words", [
@@ -70,6 +74,11 @@ def test_framework_path_is_relative_to_the_codebook(tmp_path):
     path = write(tmp_path, "framework: fw.yml\ncodes:\n  - {id: queue, kind: pain_point, touchpoint: desk}\n")
     book = cjm.Codebook.from_yaml(path)
     assert book.code("queue").stage == "run"
+    # written elsewhere, the codebook still finds its framework
+    (tmp_path / "copy").mkdir()
+    moved = cjm.Codebook.from_yaml(book.to_yaml(tmp_path / "copy" / "book.yml"))
+    assert moved.code("queue").stage == "run" and Path(moved.framework_ref).is_absolute()
+    assert cjm.Codebook.from_yaml(book.to_yaml(tmp_path / "same.yml")).framework_ref == "fw.yml"
     # the same file against another framework fails on the touchpoint
     with pytest.raises(ConfigError, match="unknown touchpoint 'desk'"):
         cjm.Codebook.from_yaml(path, framework="default")

@@ -91,6 +91,7 @@ class Codebook:
     version: int | str | None = None
     path: Path | None = None
     framework: object | None = field(default=None, repr=False)
+    framework_ref: str | None = None   # the file's ``framework:`` value, written back by to_yaml
 
     # ----------------------------------------------------------------- reading and writing
     @classmethod
@@ -113,9 +114,11 @@ class Codebook:
         check_keys(data, ["name", "version", "framework", "codes"], path, "(top level)")
         raw = require(data, "codes", path, kind=list)
         codes = [cls._parse_code(item, i, path) for i, item in enumerate(raw)]
-        book = cls(codes, name=str(data.get("name", path.stem)), version=data.get("version"), path=path)
+        ref = None if data.get("framework") is None else str(data["framework"])
+        book = cls(codes, name=str(data.get("name", path.stem)), version=data.get("version"), path=path,
+                   framework_ref=ref)
         book.check_unique()
-        fw = framework if framework is not None else data.get("framework")
+        fw = framework if framework is not None else ref
         if fw is not None:
             book = book.validate(_load_framework(fw, path))
         return book
@@ -143,14 +146,26 @@ class Codebook:
     def to_yaml(self, path) -> Path:
         """Write the codebook as YAML (the format :meth:`from_yaml` reads)."""
         path = Path(path)
-        data = {"name": self.name, "version": self.version,
+        data = {"name": self.name, "version": self.version, "framework": self._framework_for(path),
                 "codes": [c.to_dict() for c in self.codes]}
-        if self.framework is not None and getattr(self.framework, "path", None) is None:
-            data["framework"] = self.framework.name
         data = {k: v for k, v in data.items() if v is not None}
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
                         encoding="utf-8")
         return path
+
+    def _framework_for(self, path: Path) -> str | None:
+        """The ``framework:`` value that points at the same framework from a file at ``path``."""
+        from ...core.framework import BUILTIN
+
+        ref = self.framework_ref
+        fw_path = getattr(self.framework, "path", None)
+        if ref is None and fw_path is not None:
+            builtin = Path(fw_path).parent.name == "frameworks" and Path(fw_path).stem in BUILTIN
+            ref = Path(fw_path).stem if builtin else str(fw_path)
+        if ref is None or ref in BUILTIN or Path(ref).is_absolute():
+            return ref
+        source = (self.path.parent if self.path is not None else Path.cwd()) / ref
+        return ref if source.resolve().parent == path.resolve().parent else str(source.resolve())
 
     @classmethod
     def from_qdc(cls, path, *, framework=None) -> "Codebook":
@@ -205,7 +220,8 @@ class Codebook:
                 raise ConfigError(f"{self._where()}: key '{ctx}.stage': unknown stage {stage!r}; "
                                   f"expected one of {fw.stages}.")
             checked.append(replace(code, stage=stage))
-        return Codebook(checked, name=self.name, version=self.version, path=self.path, framework=fw)
+        return Codebook(checked, name=self.name, version=self.version, path=self.path, framework=fw,
+                        framework_ref=self.framework_ref)
 
     def _where(self) -> str:
         return str(self.path) if self.path is not None else f"codebook {self.name!r}"
