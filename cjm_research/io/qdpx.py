@@ -148,7 +148,13 @@ def write_qdc(codes: list[dict], path, *, origin: str = "cjm-research") -> Path:
 def read_qdc(path) -> list[dict]:
     """Codes of a REFI-QDA codebook (``.qdc``): dicts with ``name``, ``description``, ``color``,
     ``parent`` (the enclosing code's name) and ``cjm`` (the code written by :func:`write_qdc`,
-    else an empty dict). Codes that only group others (``isCodable="false"``) are left out."""
+    else an empty dict). Codes that only group others (``isCodable="false"``) are left out.
+
+    Examples
+    --------
+    >>> read_qdc("exported_from_nvivo.qdc")[0]["name"]              # doctest: +SKIP
+    'Late parcel'
+    """
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found.")
@@ -554,7 +560,13 @@ def _xsd_problems(xml: bytes, xsd) -> list[str]:
 
 
 def validate_codebook(xml: bytes) -> list[str]:
-    """Problems of a ``.qdc`` codebook against the REFI-QDA codebook schema (empty when valid)."""
+    """Problems of a ``.qdc`` codebook against the REFI-QDA codebook schema (empty when valid).
+
+    Examples
+    --------
+    >>> validate_codebook(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>')
+    ['Codes must hold at least one Code']
+    """
     root = _parse_xml(xml, "codebook")
     if root.tag != _q("CodeBook", NS_CODEBOOK):
         return [f"the root element must be CodeBook in namespace {NS_CODEBOOK}, not {root.tag}"]
@@ -571,6 +583,11 @@ def validate_project(xml: bytes, files: dict | None = None) -> list[str]:
 
     ``files`` (zip member -> text) lets the check read internal sources and verify that every
     selection lies inside its text.
+
+    Examples
+    --------
+    >>> validate_project(b'<Project xmlns="urn:QDA-XML:project:1.0"/>')
+    ["Project lacks required attribute(s) ['name']"]
     """
     root = _parse_xml(xml, "project.qde")
     if root.tag != _q("Project"):
