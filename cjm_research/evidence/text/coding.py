@@ -159,7 +159,7 @@ def _participant_turns(turns: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class _Matcher:
-    """Keyword stems and TF-IDF profiles of a codebook, for one language mix."""
+    """The codebook's keywords and the framework's touchpoint names as stem sequences, per language."""
 
     book: Codebook
     framework: object | None
