@@ -133,6 +133,12 @@ def test_weak_structure_is_never_called_stable():
     assert "weak structure" in info["text"] or "no substantial structure" in info["text"]
     assert "0 of 2 personas stable" in info["text"] and "ARI" in info["text"]
     assert "silhouette" in model.choice_ and ("weak" in model.choice_ or "no substantial" in model.choice_)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    model.plot_stability(ax=ax)  # the weak readings have colours of their own
+    assert "(weak)" in ax.get_title(loc="left") or "(none)" in ax.get_title(loc="left")
+    plt.close(fig)
 
 
 def test_clear_structure_reads_stable_with_seed_agreement(data):

@@ -103,11 +103,12 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         machine (measured 17 times slower under load); None lets the libraries decide.
     keep_fits : bool, default False
         Keep the clustering of every k tried, so :meth:`choose_k` can switch k instantly.
-    max_fit_rows : int or None, default 20000
+    max_fit_rows : int or None, default 10000
         ``gmm``, ``kprototypes`` and ``lca`` are fitted on a seeded sample of at most this many
         respondents and every respondent is then assigned by the fitted model (``predict``), so
-        100,000 rows take minutes, not hours; None fits on all rows. k-means (mini-batch) and Ward
-        (a 5,000-row tree) always see every row.
+        auto-k on 100,000 rows takes minutes, not the better part of an hour
+        (``benchmarks/bench_personas.py --slow-methods``); None fits on all rows. k-means
+        (mini-batch) and Ward (a 5,000-row tree) always see every row.
     n_seeds : int, default 4
         Fits with this many seeds enter the seed sensitivity (:meth:`seed_agreement`).
 
@@ -141,7 +142,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
     def __init__(self, features=None, *, k="auto", method="kmeans", random_state=0, k_range=(2, 10),
                  min_category_share=0.01, outlier_fence=3.0, silhouette_sample=3000,
                  minibatch_above=50_000, id_column=None, names=None, merges=None, progress=True,
-                 criterion="auto", n_threads=1, keep_fits=False, max_fit_rows=20_000, n_seeds=4):
+                 criterion="auto", n_threads=1, keep_fits=False, max_fit_rows=10_000, n_seeds=4):
         self.features = features
         self.k = k
         self.method = method
@@ -777,7 +778,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         for old in ("_cache", "_mixed", "_tree_for", "_sample_distances", "_sums_of_squares"):
             state.pop(old, None)
         state.pop("ari_", None)
-        defaults = {"max_fit_rows": 20_000, "n_seeds": 4, "_views": {}, "_seeds": None, "_stability": None,
+        # Older models were fitted on every row: max_fit_rows=None keeps refits of them the same.
+        defaults = {"max_fit_rows": None, "n_seeds": 4, "_views": {}, "_seeds": None, "_stability": None,
                     "_matrix": None, "_tree": None, "_rows": None, "_names": None}
         for key, value in defaults.items():
             state.setdefault(key, value)

@@ -97,7 +97,7 @@ def load_model(cls, path, *, fitted: bool = True):
                 random_state=int(spec.get("random_state", 0)),
                 min_category_share=float(spec.get("min_category_share", 0.01)),
                 outlier_fence=spec.get("outlier_fence", 3.0), id_column=spec.get("id_column"),
-                max_fit_rows=spec.get("max_fit_rows", 20_000),
+                max_fit_rows=spec.get("max_fit_rows"),  # specs without the key were fitted on every row
                 names=names, merges=_merges(spec.get("merges") or [], path))
     return model
 

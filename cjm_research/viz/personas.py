@@ -135,15 +135,22 @@ def plot_profile(model, ax=None, *, max_columns: int = 30, annotate: bool = True
 
 
 def plot_stability(model, ax=None):
-    """Mean bootstrap Jaccard per persona, with Hennig's 0.75 (stable) and 0.5 (dissolved) lines."""
+    """Mean bootstrap Jaccard per persona, with Hennig's 0.75 and 0.5 lines, coloured by the reading.
+
+    The reading weighs the structure too (silhouette band, seed agreement), so a persona that
+    resamples find again in a weak structure is not drawn as stable; the title gives both figures.
+    """
     ax = ax or plt.gca()
     s = model.stability()
+    palette = {"stable": "#27ae60", "repeatable_weak": "#b7950b", "seed_sensitive": "#ca6f1e",
+               "doubtful": "#f39c12", "dissolved": "#c0392b"}
     sns.barplot(data=s, y="name", x="jaccard", hue="reading", dodge=False, ax=ax,
-                palette={"stable": "#27ae60", "doubtful": "#f39c12", "dissolved": "#c0392b"})
+                palette={r: palette[r] for r in s["reading"].unique()})
     ax.axvline(STABLE, color="#27ae60", ls="--", lw=1)
     ax.axvline(DISSOLVED, color="#c0392b", ls="--", lw=1)
     ax.set_xlim(0, 1)
     ax.set_ylabel("")
-    ax.set_title(f"Bootstrap Jaccard ({s.attrs['n_boot']} resamples); overall ARI {s.attrs['ari']:.2f}",
-                 fontsize=9, loc="left")
+    ax.set_title(f"Bootstrap Jaccard ({s.attrs['n_boot']} resamples), overall ARI {s.attrs['ari']:.2f}; "
+                 f"silhouette {s.attrs['silhouette']:.2f} ({s.attrs['structure']}); seed ARI min "
+                 f"{s.attrs['seed_ari_min']:.2f}", fontsize=8, loc="left")
     return ax
