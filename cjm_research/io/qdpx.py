@@ -3,7 +3,8 @@
 A ``.qdpx`` file is a zip holding ``project.qde`` (XML in the ``urn:QDA-XML:project:1.0``
 namespace of the REFI-QDA 1.5 standard) and, under ``sources/``, the plain text of each document.
 Coded passages are ``TextSource/PlainTextSelection`` elements with character offsets
-(``startPosition``, ``endPosition``; 0-based, the end excluded) and ``Coding/CodeRef`` links to the
+(``startPosition``, ``endPosition``; 0-based, the end excluded, counted in characters, i.e. Unicode
+code points: a tool that counts UTF-16 units would differ after an emoji) and ``Coding/CodeRef`` links to the
 codes of ``CodeBook/Codes``; ``Cases`` group sources by participant.
 
 How excerpt columns map to a project. Writing: every participant is a case and a text source (the
