@@ -99,6 +99,9 @@ def test_spec_saved_before_the_layout_move_loads_and_predicts_the_same():
     import sys
 
     assert "cjm_research.persona_methods" not in sys.modules  # the alias lived only during the load
+    refit = cjm.PersonaModel.load(LEGACY / "personas.yml", fitted=False)
+    assert refit.max_fit_rows is None  # an old spec was fitted on every row
+    assert (refit.fit(respondents).labels_ == expected).all() and refit.names_ == model.names_
 
 
 def test_stored_model_holds_what_the_docstring_says(tmp_path, data):
