@@ -493,6 +493,7 @@ def test_methods_appendix_lets_a_reviewer_check_every_number(omni_report):
     assert nps.interval_method == "95% adjusted-Wald interval (Rocks 2016) at the Kish effective n"
     assert "top 2 boxes (4-5) of the 1..5" in table.loc["CSAT", "definition"]
     assert "Wilson" in table.loc["CSAT", "interval_method"] and "Newcombe" in table.loc["CSAT", "test"]
+    assert table.loc["Conversion rate", "interval_method"] == "95% Wilson score interval"  # events: unweighted
     assert table.loc["CES", "definition"] == "not measured in this study"  # the study has no CES
     assert "Holm" in table.loc["Multiple tests", "definition"]
     assert "bootstrap" in table.loc["Key drivers", "interval_method"]
@@ -641,3 +642,12 @@ def test_weighted_persona_shares_by_hand():
     plain = pp.weighted_shares(labels)
     assert plain["share"].tolist() == pytest.approx(plain["share_unweighted"].tolist())
     assert plain["n_eff"].iloc[0] == 6
+
+
+def test_report_persona_shares_are_weighted(omni_report):
+    shares = rc.weighted_persona_shares(omni_report.personas, omni_report.study)
+    labels = omni_report.personas.predict(omni_report.study.survey)
+    w = omni_report.study.weights.to_numpy()
+    first = omni_report.personas.names_[0]
+    assert shares[first] == pytest.approx(w[labels == 0].sum() / w.sum())
+    assert shares.sum() == pytest.approx(1.0)

@@ -219,6 +219,9 @@ class QuarterlyReport:
         """Size, stability and drift of each persona, and the profile heatmap."""
         model = self.personas
         table = persona_table(model, self.previous)
+        if self.study.weight_column is not None:  # each persona's share of the weighted population
+            table["share_weighted_pct"] = 100 * weighted_persona_shares(
+                model, self.study).reindex(table["persona"]).to_numpy()
         view = table.assign(stability=table["stability"].map("{:.2f}".format),
                             reading=table["reading"].map(self.word))
         self.table(table, "personas", caption=self.t("caption_personas", n=len(self.study.survey)), view=view)
@@ -583,6 +586,15 @@ def conformance_tables(results: dict, min_cell_size: int, *, word=str):
     return frame, view
 
 
+def weighted_persona_shares(model, study) -> pd.Series:
+    """Each persona's weighted share (0..1) of the quarter's respondents, indexed by persona name."""
+    from ..personas.profiles import weighted_shares
+
+    labels = model.predict(study.survey)
+    shares = weighted_shares(labels, study.weights.to_numpy(), names=model.names_)
+    return shares.set_index("name")["share"]
+
+
 def plot_funnel(funnel: pd.DataFrame, ax=None):
     """Horizontal bars of customers per funnel step, labelled with the conversion from the start."""
     import matplotlib.pyplot as plt
@@ -649,7 +661,8 @@ def methods_appendix(rep: QuarterlyReport, *, confidence: float = 0.95) -> pd.Da
     lang, study = rep.language, rep.study
     level = level_label(confidence)
     weighted = t("appx_interval_weighted", lang) if study.weight_column else ""
-    rows = [_metric_row(key, lang, level, weighted, measured, values)
+    # Survey metrics carry the weights; event-log rates count customers, who have no survey weight.
+    rows = [_metric_row(key, lang, level, weighted if key in ("nps", "csat", "ces") else "", measured, values)
             for key, measured, values in _measured_metrics(study)]
     rows += [
         (t("appx_multiplicity", lang), t("appx_multiplicity_def", lang, alpha=ALPHA), "", ""),
