@@ -28,7 +28,7 @@ _EXPORTS = {
     "read_survey": "io", "read_transcript": "io", "read_excerpts": "io", "split_multiselect": "io",
     "read_events": "events", "EventLog": "events",
     "PersonaModel": "personas",
-    "PersonaExplorer": "widgets",
+    "PersonaExplorer": "widgets", "CodingView": "widgets",
     "sentiment": "evidence.text", "redact": "evidence.text", "themes": "evidence.text",
     "detect_language": "evidence.text", "redact_series": "evidence.text",
     "Codebook": "evidence.text.codebook", "suggest_codes": "evidence.text.coding",

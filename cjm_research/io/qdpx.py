@@ -100,7 +100,7 @@ def _key(name) -> str:
     return re.sub(r"[\s_\-]+", "", str(name)).lower()
 
 
-def _parse_xml(data: bytes, source) -> etree._Element:
+def _parse_xml(data: bytes, source) -> "etree.ElementBase":
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
