@@ -338,6 +338,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_lane_metrics": {"en": "Metrics\n({level} CI)", "id": "Metrik\n(IK {level})"},
     "plot_not_measured": {"en": "not measured", "id": "tidak diukur"},
     "plot_tp_use": {"en": "use", "id": "pakai"},
+    "plot_answer_axis": {"en": "answer", "id": "jawaban"},
+    "plot_answers_count": {"en": "respondents", "id": "responden"},
     "plot_tp_satisfied": {"en": "satisfied", "id": "puas"},
     "plot_metric_outcome": {"en": "Outcome", "id": "Hasil"},
     "plot_metric_importance": {"en": "Driver", "id": "Pendorong"},

@@ -66,7 +66,8 @@ def compare(current, future, *, persona=None) -> pd.DataFrame:
     Parameters
     ----------
     current : JourneyMap
-    future : FutureState
+    future : FutureState or None
+        None (a study without a future state) gives an empty frame.
     persona : str, optional
         Keep one persona.
 
@@ -81,6 +82,10 @@ def compare(current, future, *, persona=None) -> pd.DataFrame:
     >>> gaps = compare(jm, cjm.FutureState.from_yaml("data/demo/future_state.yml"))  # doctest: +SKIP
     >>> gaps.query("stage == 'decision' and metric == 'csat'")                       # doctest: +SKIP
     """
+    if future is None:  # no future state: no targets to compare with (empty, said in words)
+        out = pd.DataFrame(columns=GAP_COLUMNS)
+        out.attrs.update(confidence=getattr(current, "confidence", 0.95), not_measured="future state")
+        return out
     lifts = future.opportunity_table().groupby(["stage", "lift_metric"])["lift_value"].sum()
     rows = []
     for t in future.targets().itertuples():
@@ -120,6 +125,9 @@ def rank_opportunities(current, future, *, persona=None) -> pd.DataFrame:
     --------
     >>> rank_opportunities(jm, fs)[["title", "priority", "rank"]]      # doctest: +SKIP
     """
+    if future is None:
+        return pd.DataFrame(columns=["title", "stage", "pain_points", "owner", "impact", "effort", "lift_metric",
+                                     "lift_value", "evidence", "priority", "rank"])
     opps = future.opportunity_table()
     pains = current.pain_points(persona=persona)
     evidence = []

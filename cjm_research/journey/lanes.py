@@ -261,12 +261,23 @@ class Evidence:
         """Touchpoint id -> survey column, for the rating items the survey has."""
         return {tp: col for tp, col in self.columns.touchpoint_ratings.items() if col in self.survey.columns}
 
+    def _linked(self) -> bool:
+        # A study that links no excerpt to a customer interviewed customers without panel ids:
+        # then every excerpt is a customer's. With links, the unlinked ones are staff interviews.
+        return bool(self.interviews["customer_id"].notna().any())
+
     def customer_excerpts(self) -> pd.DataFrame:
-        """Excerpts of customers (linked to a customer id); staff interviews are internal."""
+        """Excerpts of customers (linked to a customer id, or all of them when the study links
+        none); staff interviews are internal."""
+        if not self._linked():
+            return self.interviews
         return self.interviews[self.interviews["customer_id"].notna()]
 
     def internal_excerpts(self) -> pd.DataFrame:
-        """Excerpts without a customer id: interviews with staff, the backstage evidence."""
+        """Excerpts without a customer id in a study that links the others: interviews with staff,
+        the backstage evidence."""
+        if not self._linked():
+            return self.interviews.iloc[:0]
         return self.interviews[self.interviews["customer_id"].isna()]
 
     def participant_names(self) -> list[str]:

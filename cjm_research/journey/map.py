@@ -204,6 +204,18 @@ class JourneyMap:
         out.attrs.update(confidence=self.confidence, outcome=self.outcome)
         return out
 
+    def focus_persona(self) -> str:
+        """The persona whose journey feels worst: the lowest mean pooled emotion (else the first).
+
+        Examples
+        --------
+        >>> jm.plot(persona=jm.focus_persona())            # doctest: +SKIP
+        """
+        emo = self.emotion().dropna(subset=["value"])
+        if emo.empty:
+            return self.personas[0]
+        return str(emo.groupby("persona")["value"].mean().idxmin())
+
     def not_measured(self) -> list[str]:
         """What this map cannot show because the study does not measure it, e.g. ``['CES', 'interviews']``.
 
@@ -405,9 +417,14 @@ def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.
     >>> dil = day_in_the_life(study, personas=model)               # doctest: +SKIP
     >>> cjm.plots.day_in_the_life(dil, persona="P2")                # doctest: +SKIP
     """
+    from ..core.labels import t
     from . import lanes
 
-    evidence = lanes.Evidence.collect(study, personas, need=("events",))
+    if "events" not in study.files:  # no event log: nothing to place in a day, said in words
+        empty = pd.DataFrame(columns=["persona", "hour", "channel", "events", "share"])
+        empty.attrs["not_measured"] = t("not_measured", "en", what=t("measure_events", "en"))
+        return empty
+    evidence = lanes.Evidence.collect(study, personas if "survey" in study.files else None, need=("events",))
     return lanes.hourly_intensity(evidence, timezone=timezone or study.config.timezone)
 
 

@@ -40,6 +40,28 @@ def _new_ax(ax, figsize):
     return ax
 
 
+def not_measured_ax(what: str, *, ax=None, language: str = "en"):
+    """An empty panel saying "Not measured in this study: ``what``" (a figure the study cannot fill).
+
+    Parameters
+    ----------
+    what : str
+        What is not measured, already in ``language``.
+    language : {"en", "id"}, default "en"
+        Language of the sentence (English or Bahasa Indonesia).
+
+    Examples
+    --------
+    >>> ax = not_measured_ax("an event log")              # doctest: +SKIP
+    """
+    _check_language(language)
+    ax = _new_ax(ax, (8, 1.2))
+    ax.text(0.0, 0.5, t("plot_map_footer", language, what=what), ha="left", va="center", fontsize=10,
+            style="italic", color="#555555", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax
+
+
 def _check_language(language: str) -> None:
     check_choice("language", language, LANGUAGES)
 
@@ -353,9 +375,8 @@ def drivers_chart(drivers: pd.DataFrame, *, persona=None, level: str = "touchpoi
     _check_language(language)
     check_choice("level", level, ["touchpoint", "stage"])
     frame = drivers[drivers["level"] == level]
-    if frame.empty:
-        raise ParameterError("drivers_chart needs key drivers; the study has no outcome to explain "
-                             "(or too few respondents).")
+    if frame.empty:  # no outcome to explain (or too few respondents): say so instead of drawing nothing
+        return not_measured_ax(t("measure_outcome", language), ax=ax, language=language)
     persona = frame["persona"].iloc[0] if persona is None else persona
     check_choice("persona", persona, list(dict.fromkeys(frame["persona"])))
     frame = frame[frame["persona"] == persona].sort_values("importance")
@@ -378,6 +399,35 @@ def drivers_chart(drivers: pd.DataFrame, *, persona=None, level: str = "touchpoi
     outcome = drivers.attrs.get("outcome") or frame["outcome"].iloc[0]
     ax.set_title(t("plot_drivers_title", language, outcome=outcome, level=level_text), loc="left", fontsize=11)
     ax.margins(x=0.25)
+    return ax
+
+
+def answer_distributions(answers: pd.DataFrame, *, ax=None, language: str = "en"):
+    """Counts of each answer value, one colour per kind of item (NPS, CSAT, CES, touchpoint ratings).
+
+    Parameters
+    ----------
+    answers : DataFrame
+        ``kind, item, answer`` (from :func:`cjm_research.journey.overview.answers_long`).
+    language : {"en", "id"}, default "en"
+        Language of the axis labels and the legend (English or Bahasa Indonesia).
+
+    Examples
+    --------
+    >>> ax = answer_distributions(overview.answers_long(study))     # doctest: +SKIP
+    """
+    _check_language(language)
+    if answers.empty:
+        return not_measured_ax(t("measure_survey", language), ax=ax, language=language)
+    ax = _new_ax(ax, (11, 4))
+    counts = answers.assign(answer=answers["answer"].astype(float)).groupby(["kind", "answer"]).size()
+    counts = counts.rename("answers").reset_index()
+    counts["kind"] = counts["kind"].map(lambda k: _metric(k, language) if k != "touchpoint"
+                                        else t("plot_lane_touchpoints", language).split("\n")[0])
+    sns.barplot(data=counts, x="answer", y="answers", hue="kind", ax=ax,
+                order=sorted(counts["answer"].unique()), formatter=lambda v: f"{v:g}")
+    ax.set(xlabel=t("plot_answer_axis", language), ylabel=t("plot_answers_count", language))
+    ax.legend(title=None, fontsize=8, frameon=False)
     return ax
 
 
@@ -463,6 +513,8 @@ def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "s
     """
     _check_language(language)
     check_choice("value", value, ["share", "events"])
+    if dil.empty:
+        return not_measured_ax(t("measure_events", language), ax=ax, language=language)
     by = "channel" if "channel" in dil.columns else "touchpoint"
     if persona is not None:
         wanted = [persona] if isinstance(persona, str) else list(persona)
@@ -513,8 +565,8 @@ def gap_chart(gaps: pd.DataFrame, *, ax=None, persona=None, language: str = "en"
 
     _check_language(language)
     frame = gaps if persona is None else gaps[gaps["persona"] == persona]
-    if frame.empty:
-        raise ParameterError("gap_chart needs at least one stage with a target; the comparison is empty.")
+    if frame.empty:  # no future state, or no targets: a panel that says so
+        return not_measured_ax(t("measure_future_state", language), ax=ax, language=language)
     frame = frame.reset_index(drop=True)
     multi = frame["persona"].nunique() > 1
     # With several personas each stage x metric gets a header row and one row per persona.
@@ -592,6 +644,8 @@ def priority_matrix(opps: pd.DataFrame, *, ax=None, label_width: int = 20, langu
     >>> ax = priority_matrix(cjm.journey.rank_opportunities(jm, fs))   # doctest: +SKIP
     """
     _check_language(language)
+    if opps.empty:
+        return not_measured_ax(t("measure_future_state", language), ax=ax, language=language)
     ax = _new_ax(ax, (9.5, 7.5))
     evidence = opps["evidence"].fillna(0).astype(float) if "evidence" in opps else pd.Series(0.0, index=opps.index)
     # Opportunities often share integer scores: spread ties around the point so labels stay apart.
