@@ -67,16 +67,28 @@ def test_receipt_log_same_on_spark(spark_backend, shared_data):
 
 def test_ties_keep_the_source_order_on_spark(spark_backend, tmp_path):
     # Equal timestamps in every customer's journey, names against the alphabet, rows shuffled.
-    from test_events_ties import COLS, _stable, _tied_frame, _transitions, _variants
+    from test_events_ties import COLS, stable_order, tied_frame, transitions_of, variants_of
 
-    frame = _tied_frame(n_customers=60)
+    frame = tied_frame(n_customers=60)
     path = tmp_path / "ties.csv"
     frame.to_csv(path, index=False)
-    ref = _stable(frame)
+    ref = stable_order(frame)
     for source in (frame, path):
         duck, spark = read_events(source, **COLS), read_events(source, **COLS, backend=spark_backend)
-        assert spark.transitions().set_index(["source", "target"])["count"].to_dict() == _transitions(ref)
-        assert spark.paths(top=None).set_index("path")["customers"].to_dict() == _variants(ref).to_dict()
+        assert spark.transitions().set_index(["source", "target"])["count"].to_dict() == transitions_of(ref)
+        assert spark.paths(top=None).set_index("path")["customers"].to_dict() == variants_of(ref).to_dict()
         _same(duck.next_steps("cart"), spark.next_steps("cart"), ["next"])
         _same(duck.funnel(["view", "buy"], by="channel"), spark.funnel(["view", "buy"], by="channel"),
               ["channel", "position"])
+
+
+def test_conformance_and_xes_on_spark(spark_backend, shared_data):
+    duck, spark = make_log(SHOP), make_log(SHOP, backend=spark_backend)
+    path = ["view", "cart", "buy"]
+    _same(duck.conformance(path, by="channel").summary, spark.conformance(path, by="channel").summary,
+          ["channel"])
+    _same(duck.conformance(path).deviations, spark.conformance(path).deviations, ["deviation", "step"])
+    xes = shared_data / "event_logs" / "running-example.xes"
+    cols = ["customer", "timestamp", "event"]
+    pd.testing.assert_frame_equal(read_events(xes).to_pandas()[cols],
+                                  read_events(xes, backend=spark_backend).to_pandas()[cols])

@@ -16,27 +16,27 @@ from cjm_research.events.log import read_events
 COLS = dict(customer="customer", timestamp="time", event="event", channel="channel")
 
 
-def _stable(frame: pd.DataFrame, *, ts="time") -> pd.DataFrame:
+def stable_order(frame: pd.DataFrame, *, ts="time") -> pd.DataFrame:
     """The stable reference: customer, then time, ties in row order."""
     return frame.assign(_ts=pd.to_datetime(frame[ts], utc=True, format="ISO8601")).sort_values(
         ["customer", "_ts"], kind="stable")
 
 
-def _transitions(ordered: pd.DataFrame) -> dict:
+def transitions_of(ordered: pd.DataFrame) -> dict:
     nxt = ordered.groupby("customer", sort=False)["event"].shift(-1)
     pairs = pd.DataFrame({"source": ordered["event"], "target": nxt}).dropna()
     return pairs.groupby(["source", "target"]).size().to_dict()
 
 
-def _variants(ordered: pd.DataFrame) -> pd.Series:
+def variants_of(ordered: pd.DataFrame) -> pd.Series:
     return ordered.groupby("customer", sort=False)["event"].agg(" > ".join).value_counts()
 
 
-def _got_transitions(log) -> dict:
+def got_transitions(log) -> dict:
     return log.transitions().set_index(["source", "target"])["count"].to_dict()
 
 
-def _tied_frame(n_customers=300, seed=3) -> pd.DataFrame:
+def tied_frame(n_customers=300, seed=3) -> pd.DataFrame:
     """Many ties: 1-6 events per customer on 3 time slots, rows shuffled, names against the alphabet."""
     rng = np.random.default_rng(seed)
     rows = [(f"c{c:03d}", str(rng.choice(["view", "cart", "buy", "ask"])), int(rng.integers(0, 3)),
@@ -60,7 +60,7 @@ def test_constructed_ties_keep_row_order():
 
 @pytest.mark.parametrize("fmt", ["frame", "csv", "parquet"])
 def test_every_analysis_equals_the_stable_reference(tmp_path, fmt):
-    frame = _tied_frame()
+    frame = tied_frame()
     source = frame
     if fmt == "csv":
         source = tmp_path / "ties.csv"
@@ -69,10 +69,10 @@ def test_every_analysis_equals_the_stable_reference(tmp_path, fmt):
         source = tmp_path / "ties.parquet"
         frame.to_parquet(source, row_group_size=97)  # many row groups: a parallel scan
     log = read_events(source, **COLS)
-    ref = _stable(frame)
-    assert _got_transitions(log) == _transitions(ref)
+    ref = stable_order(frame)
+    assert got_transitions(log) == transitions_of(ref)
     got = log.paths(top=None).set_index("path")["customers"]
-    assert got.to_dict() == _variants(ref).to_dict()
+    assert got.to_dict() == variants_of(ref).to_dict()
     assert log.to_pandas()[["customer", "event"]].values.tolist() == ref[["customer", "event"]].values.tolist()
     # Next step: the event right after each "cart" in the stable order.
     after = ref.groupby("customer", sort=False)["event"].shift(-1).fillna("(end)")[ref["event"] == "cart"]
@@ -126,10 +126,10 @@ def test_road_traffic_ties_equal_the_stable_reference(shared_data):
     raw = pd.read_csv(path, dtype=str).rename(columns={"case:concept:name": "customer",
                                                        "concept:name": "event"})
     log = read_events(path, customer="case:concept:name", timestamp="time:timestamp", event="concept:name")
-    ref = _stable(raw, ts="time:timestamp")
+    ref = stable_order(raw, ts="time:timestamp")
     assert ref.duplicated(["customer", "_ts"]).sum() > 0
-    assert _got_transitions(log) == _transitions(ref)
-    assert log.paths(top=None).set_index("path")["customers"].to_dict() == _variants(ref).to_dict()
+    assert got_transitions(log) == transitions_of(ref)
+    assert log.paths(top=None).set_index("path")["customers"].to_dict() == variants_of(ref).to_dict()
 
 
 @pytest.mark.realdata
@@ -143,10 +143,10 @@ def test_receipt_at_coarser_precision_equals_the_stable_reference(shared_data, t
     path = tmp_path / "receipt_coarse.csv"
     frame.to_csv(path, index=False)
     log = read_events(path, **COLS)
-    ref = _stable(frame)
+    ref = stable_order(frame)
     assert ref.duplicated(["customer", "_ts"]).sum() > 1000
-    assert _got_transitions(log) == _transitions(ref)
-    variants = _variants(ref)
+    assert got_transitions(log) == transitions_of(ref)
+    variants = variants_of(ref)
     assert log.paths(top=None).set_index("path")["customers"].to_dict() == variants.to_dict()
     steps = ["Confirmation of receipt", "T02 Check confirmation of receipt",
              "T04 Determine confirmation of receipt"]

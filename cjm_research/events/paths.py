@@ -42,8 +42,8 @@ def path_counts(ordered, *, key: str, sep: str, top: int | None, run, temporary)
     written out directly.
     """
     if top is None or key != "event":
-        return _finish(run(_exact(ordered, key, sep)), top)
-    with temporary(ordered.group_by("customer").agg(fp=_fingerprint(ordered, key), length=ordered.count())) as per:
+        return _finish(run(exact_counts(ordered, key, sep)), top)
+    with temporary(ordered.group_by("customer").agg(fp=fingerprint(ordered, key), length=ordered.count())) as per:
         keys = per.group_by(["fp", "length"]).agg(customers=per.count())
         sizes = run(keys.group_by("customers").agg(keys=keys.count()))
         sizes = sizes.sort_values("customers", ascending=False)
@@ -53,16 +53,16 @@ def path_counts(ordered, *, key: str, sep: str, top: int | None, run, temporary)
         threshold = int(sizes.loc[reached, "customers"].iloc[0]) if reached.any() else int(sizes["customers"].min())
         candidates = keys.filter(keys.customers >= threshold)
         chosen = per.join(candidates, ["fp", "length"], how="semi").select("customer")
-        exact = run(_exact(ordered.join(chosen, "customer", how="semi"), key, sep))
+        exact = run(exact_counts(ordered.join(chosen, "customer", how="semi"), key, sep))
     exact = exact.sort_values(["customers", "path"], ascending=[False, True])
     everyone = threshold <= int(sizes["customers"].min())
     if not everyone and (len(exact) < top or int(exact["customers"].iloc[top - 1]) < threshold):
         # Shared fingerprints pushed the threshold above a true top path's count: write every path.
-        return _finish(run(_exact(ordered, key, sep)), top)
+        return _finish(run(exact_counts(ordered, key, sep)), top)
     return _finish(exact, top, total=total)
 
 
-def _fingerprint(t, key: str):
+def fingerprint(t, key: str):
     """Sum of the hashes of the journey's (position, step) pairs: equal paths, equal sums."""
     import ibis
 
@@ -71,7 +71,7 @@ def _fingerprint(t, key: str):
     return (ibis.struct({"pos": t.pos, "step": t[key]}).hash() % 8_796_093_022_208).sum()
 
 
-def _exact(t, key: str, sep: str):
+def exact_counts(t, key: str, sep: str):
     """Every customer's path written out, counted by (path, length)."""
     import ibis
 
