@@ -65,9 +65,13 @@ LABELS: dict[str, dict[str, str]] = {
               "berganda ({method}) atas {n_tested} sel yang diuji."},
     "caption_pain_points": {
         "en": "Pain points ranked by their evidence from {sources}. The value is the share of its "
-              "strongest evidence (for ratings: % rated {low}-{high}), with n and its {level} interval.",
+              "strongest evidence, with n and its {level} interval.",
         "id": "Titik masalah diurutkan menurut buktinya dari {sources}. Nilainya adalah porsi bukti "
-              "terkuatnya (untuk nilai: % menilai {low}-{high}), dengan n dan interval {level}."},
+              "terkuatnya, dengan n dan interval {level}."},
+    "caption_pain_ratings": {"en": "For ratings the share is the % who rated the touchpoint {low}-{high}.",
+                             "id": "Untuk nilai, porsinya adalah % yang menilai titik sentuh {low}-{high}."},
+    "no_survey_to_compare": {"en": "Quarter over quarter: not measured in this study (the comparison tests survey answers).",
+                             "id": "Antar triwulan: tidak diukur dalam studi ini (perbandingan menguji jawaban survei)."},
     "caption_quotes_redacted": {
         "en": "Quotes are redacted (e-mail addresses, phone numbers, card numbers and names removed).",
         "id": "Kutipan disamarkan (alamat e-mail, nomor telepon, nomor kartu dan nama dihapus)."},
@@ -338,6 +342,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_lane_metrics": {"en": "Metrics\n({level} CI)", "id": "Metrik\n(IK {level})"},
     "plot_not_measured": {"en": "not measured", "id": "tidak diukur"},
     "plot_tp_use": {"en": "use", "id": "pakai"},
+    "plot_opp_fix": {"en": "Fix", "id": "Perbaiki"},
+    "plot_opp_improve": {"en": "Improve", "id": "Tingkatkan"},
     "plot_answer_axis": {"en": "answer", "id": "jawaban"},
     "plot_answers_count": {"en": "respondents", "id": "responden"},
     "plot_tp_satisfied": {"en": "satisfied", "id": "puas"},

@@ -26,7 +26,8 @@ def blueprint(source, *, persona=None, top: int = 3) -> pd.DataFrame:
         A map gives evidence-based customer actions (top paths) and internal pain points; a study
         or framework gives the designed blueprint only.
     persona : str, optional
-        Whose customer actions to show (default the map's first persona).
+        Whose customer actions to show (default: every persona's together, so one blueprint
+        serves the whole map).
     top : int, default 3
         Customer actions (paths) per stage.
 
@@ -79,11 +80,23 @@ def _designed(fw: JourneyFramework, stage: str) -> list[dict]:
     return rows
 
 
+def _actions(process: pd.DataFrame, fw: JourneyFramework) -> pd.DataFrame:
+    """The stage's steps, most frequent first: across personas a step's share is its steps (``n``)
+    over the steps the map keeps for the stage (each persona's top paths); designed steps (no
+    events) keep the framework's order, once."""
+    if process.empty or process["persona"].nunique() <= 1:
+        return process.sort_values("rank", kind="stable")
+    if process["n"].isna().all():
+        return process.drop_duplicates("item").sort_values("rank", kind="stable")
+    steps = process[~process["masked"]].groupby("item", as_index=False).agg(n=("n", "sum"), source=("source", "first"))
+    steps["value"] = 100 * steps["n"] / steps["n"].sum()
+    return steps.assign(masked=False).sort_values("n", ascending=False, kind="stable")
+
+
 def _observed(table: pd.DataFrame, fw: JourneyFramework, stage: str, persona, top: int) -> list[dict]:
     """Customer actions from the map's process lane and its internal pain points."""
-    persona = table["persona"].iloc[0] if persona is None else persona
-    mine = table[(table["persona"] == persona) & (table["stage"] == stage)]
-    process = mine[mine["lane"] == "process"].sort_values("rank", kind="stable").head(top)
+    mine = table[(table["stage"] == stage) & ((table["persona"] == persona) if persona is not None else True)]
+    process = _actions(mine[mine["lane"] == "process"], fw).head(top)
     rows = [{"stage": stage, "row": "customer_actions",
              "item": r.item if r.masked or pd.isna(r.value) else f"{r.item} ({r.value:.0f}%)",
              "source": str(r.source)} for r in process.itertuples()]
@@ -91,6 +104,7 @@ def _observed(table: pd.DataFrame, fw: JourneyFramework, stage: str, persona, to
         rows = [{"stage": stage, "row": "customer_actions", "item": fw.label(tp.id), "source": "framework"}
                 for tp in fw.touchpoints_in(stage, "frontstage")]
     pains = mine[(mine["lane"] == "internal_pain_points") & (mine["source"] != "framework")]
+    pains = pains.drop_duplicates("item")
     rows += [{"stage": stage, "row": "internal_pain_points", "item": str(r.item), "source": str(r.source)}
              for r in pains.itertuples()]
     return rows

@@ -461,7 +461,9 @@ def _usage_from_events(ev: Evidence, stage: str, tp: str) -> pd.DataFrame:
 
 def _importance_rows(ev: Evidence) -> pd.DataFrame | None:
     table = key_driver_table(ev)
-    tps = table[table["level"] == "touchpoint"] if len(table) else table
+    front = {tp.id for s in ev.framework.stages for tp in ev.frontstage(s)}
+    # the lane lists frontstage touchpoints; a rated support touchpoint stays in the drivers table
+    tps = table[(table["level"] == "touchpoint") & table["driver"].isin(front)] if len(table) else table
     if not len(tps):
         return None
     return pd.DataFrame({"persona": tps["persona"], "stage": tps["stage"], "lane": "touchpoints",
@@ -1078,8 +1080,11 @@ def opportunities(ev: Evidence) -> pd.DataFrame:
                        for i, p in zip(fix["importance"], fix["performance"])]}))
     pains = ev.pain_evidence
     if pains is not None and len(pains):
+        # a pain point too thin to show (masked) is no basis for an opportunity either
+        pains = pains[pains["n"].astype(float) >= ev.min_cell_size]
         covered = set(zip(fix["persona"], fix["driver"])) if len(fix) else set()
-        keep = pains[[(p, t) not in covered for p, t in zip(pains["persona"], pains["touchpoint"])]].copy()
+        keep = pains[np.array([(p, t) not in covered for p, t in zip(pains["persona"], pains["touchpoint"])],
+                              dtype=bool)].copy()
         offset = fix.groupby(["persona", "stage"]).size() if len(fix) else pd.Series(dtype=float)
         keep["rank"] = keep["rank"] + [offset.get((p, s), 0) for p, s in zip(keep["persona"], keep["stage"])]
         parts.append(pd.DataFrame({

@@ -207,7 +207,7 @@ class QuarterlyReport:
 
         q = self.study.quarter
         if self.changes is None:
-            return self.note(self.t("no_previous"))
+            return self.note(self.t("no_previous" if self.previous is None else "no_survey_to_compare"))
         lines = summary_lines(self.changes, label=self.item_label, word=self.word)
         prev = self.previous.quarter
         self.note(self.t("caption_summary", previous=prev, quarter=q, alpha=ALPHA,
@@ -217,6 +217,8 @@ class QuarterlyReport:
 
     def personas_section(self) -> None:
         """Size, stability and drift of each persona, and the profile heatmap."""
+        if "survey" not in self.study.files:  # personas are clustered from survey respondents
+            return self.note(self.t("not_measured", what=self.t("measure_survey")))
         model = self.personas
         table = persona_table(model, self.previous)
         if self.study.weight_column is not None:  # each persona's share of the weighted population
@@ -324,8 +326,10 @@ class QuarterlyReport:
             view = view.drop(columns="quote")
         kinds = list(dict.fromkeys(k.strip() for s in self.current.pain_points()["source"].dropna()
                                    for k in str(s).split(",")))
-        caption = self.t("caption_pain_points", sources=", ".join(self.t(f"source_{k}") for k in kinds),
-                         low=f"{self.current.low_ratings[0]:g}", high=f"{self.current.low_ratings[1]:g}")
+        caption = self.t("caption_pain_points", sources=", ".join(self.t(f"source_{k}") for k in kinds))
+        if "low_ratings" in kinds:
+            caption += " " + self.t("caption_pain_ratings", low=f"{self.current.low_ratings[0]:g}",
+                                    high=f"{self.current.low_ratings[1]:g}")
         if "quote" in view.columns:
             caption += " " + self.t("caption_quotes_redacted")
         self.table(pains, "pain_points", caption=caption, view=view)
@@ -369,7 +373,8 @@ class QuarterlyReport:
         if not paths or "events" not in self.study.files:
             reason = "conformance_no_path" if not paths else "conformance_no_events"
             return self.note(self.t("conformance_not_measured", reason=self.t(reason)))
-        log = Evidence.collect(self.study, self.personas, need=("events",)).events
+        personas = self.personas if "survey" in self.study.files else None
+        log = Evidence.collect(self.study, personas, need=("events",)).events
         for name, steps in paths.items():
             try:
                 results = {by: log.conformance(steps, by=by, on=future.path_column(steps))
@@ -612,12 +617,13 @@ def plot_funnel(funnel: pd.DataFrame, ax=None):
 def methods_table(rep: QuarterlyReport) -> pd.DataFrame:
     """Every metric definition of the report: survey metrics, event metrics, tests and personas."""
     defs = dict(rep.current.definitions)
-    model = rep.personas
-    defs["personas"] = f"{model.method} clustering, random_state={model.random_state}: {model.choice_}"
-    defs["stability"] = (f"Hennig's clusterwise Jaccard over {STABILITY_BOOTSTRAPS} bootstrap refits "
-                         "(>= 0.75 reproduced, <= 0.5 dissolving), read with the silhouette band (Kaufman & "
-                         "Rousseeuw) and the ARI between seeds: stable only when all three hold; "
-                         + model.structure(n_boot=STABILITY_BOOTSTRAPS)["text"])
+    if "survey" in rep.study.files:  # personas are clustered from survey respondents
+        model = rep.personas
+        defs["personas"] = f"{model.method} clustering, random_state={model.random_state}: {model.choice_}"
+        defs["stability"] = (f"Hennig's clusterwise Jaccard over {STABILITY_BOOTSTRAPS} bootstrap refits "
+                             "(>= 0.75 reproduced, <= 0.5 dissolving), read with the silhouette band (Kaufman & "
+                             "Rousseeuw) and the ARI between seeds: stable only when all three hold; "
+                             + model.structure(n_boot=STABILITY_BOOTSTRAPS)["text"])
     defs["quarter_over_quarter"] = ("every measured cell (touchpoint ratings, stage CSAT and CES, NPS, the "
                                     "outcome, persona shares) tested as one family: NPS adjusted-Wald "
                                     "difference, shares Newcombe interval, means Welch test; p-values "
@@ -668,7 +674,7 @@ def methods_appendix(rep: QuarterlyReport, *, confidence: float = 0.95) -> pd.Da
         (t("appx_multiplicity", lang), t("appx_multiplicity_def", lang, alpha=ALPHA), "", ""),
         (t("appx_drivers", lang), t("appx_drivers_def", lang),
          t("appx_interval_bootstrap", lang, level=level), ""),
-        *_persona_rows(rep),
+        *(_persona_rows(rep) if "survey" in rep.study.files else []),
         (t("appx_weighting", lang), weighting_statement(study, lang), "", ""),
         (t("appx_cells", lang), t("appx_cells_def", lang, min_cell_size=rep.min_cell_size), "", ""),
     ]

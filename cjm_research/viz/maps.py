@@ -193,8 +193,16 @@ def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str, lang
                 + _more(len(rows) - max_items, language)
         return [f"{min_n if r.masked else fmt(r.value) + '%'} {r.item}" for r in rows.head(top).itertuples()]
     if lane == "opportunities":
-        return [str(r.item) for r in rows.head(top).itertuples()]
+        return [_opportunity(str(r.item), language) for r in rows.head(top).itertuples()]
     return [str(r.item) for r in rows.head(top + 1).itertuples()]
+
+
+def _opportunity(item: str, language: str) -> str:
+    """An opportunity's verb ("Fix: ", "Improve: ", as the map table writes it) in ``language``."""
+    for verb in ("Fix", "Improve"):
+        if item.startswith(f"{verb}: "):
+            return f"{t(f'plot_opp_{verb.lower()}', language)}: {item[len(verb) + 2:]}"
+    return item
 
 
 def _wrapped(lines: list[str], width: int) -> list[str]:
