@@ -651,3 +651,39 @@ def test_report_persona_shares_are_weighted(omni_report):
     first = omni_report.personas.names_[0]
     assert shares[first] == pytest.approx(w[labels == 0].sum() / w.sum())
     assert shares.sum() == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------- weighted quarter comparison
+
+def test_quarter_comparison_is_weighted_and_equal_weights_change_nothing():
+    from cjm_research.journey.compare import compare_answers
+
+    q1, q2 = (load_study(f"{OMNI}/study.yml", quarter=q) for q in ("2026Q1", "2026Q2"))
+    a, b = q1.survey.assign(persona="all"), q2.survey.assign(persona="all")
+    options = {"columns": q2.columns, "framework": q2.framework}
+    plain = compare_answers(a, b, **options)
+    equal = compare_answers(a.assign(eq=2.0), b.assign(eq=2.0), weights="eq", **options)
+    numbers = ["earlier", "later", "change", "ci_low", "ci_high", "p_unc", "p_adj", "mde"]
+    pd.testing.assert_frame_equal(plain[numbers], equal[numbers])
+    weighted = compare_answers(a, b, weights="weight", **options)
+    nps = weighted[weighted["metric"] == "nps"].iloc[0]
+    by_hand = metrics.compare(a["nps"], b["nps"], metric="nps",
+                              weights=(a["weight"], b["weight"])).iloc[0]
+    assert (nps["change"], nps["p_unc"]) == (pytest.approx(by_hand["difference"]),
+                                             pytest.approx(by_hand["p_value"]))
+    assert nps["change"] != pytest.approx(plain[plain["metric"] == "nps"].iloc[0]["change"])
+
+
+def test_compare_quarters_uses_the_study_weights():
+    from cjm_research.journey.compare import compare_answers, compare_quarters
+
+    q1, q2 = (load_study(f"{OMNI}/study.yml", quarter=q) for q in ("2026Q1", "2026Q2"))
+    out = compare_quarters(q1, q2, progress=False)
+    expected = compare_answers(q1.survey.assign(persona="all"), q2.survey.assign(persona="all"),
+                               columns=q2.columns, framework=q2.framework, weights="weight")
+    # compare_quarters also tests the study's outcome (one more cell in the Holm family): compare
+    # the weighted changes and unadjusted p-values cell by cell.
+    merged = out.merge(expected, on=["metric", "stage", "item"], suffixes=("", "_expected"))
+    assert len(merged) == len(expected) and len(out) == len(expected) + 1
+    assert np.allclose(merged["change"], merged["change_expected"])
+    assert np.allclose(merged["p_unc"], merged["p_unc_expected"])

@@ -167,6 +167,7 @@ class _Quarter:
             survey = study.survey if "survey" in study.files else pd.DataFrame(columns=[study.columns.respondent_id])
             assignment = persona_assignment(survey, personas, id_column=study.columns.respondent_id)
         self.study, self.framework, self.columns = study, study.framework, study.columns
+        self.weights = getattr(study, "weight_column", None)  # survey weights column, or None
         survey = study.survey if "survey" in study.files else pd.DataFrame(columns=[study.columns.respondent_id])
         self.answers = survey.assign(persona=assignment.to_numpy())
         outcome = resolve_outcome(study, self.answers) if len(self.answers) else None
@@ -240,15 +241,19 @@ def compare_quarters(earlier, later, *, personas=None, method: str = "holm", alp
     """
     a, b = _Quarter(earlier, personas), _Quarter(later, personas)
     outcome = b.outcome if a.outcome is not None else None
+    weights = b.weights if a.weights is not None and a.weights == b.weights else None
     return compare_answers(a.answers, b.answers, columns=b.columns, framework=b.framework, outcome=outcome,
                            min_cell_size=min(a.min_cell_size, b.min_cell_size), method=method, alpha=alpha,
-                           confidence=confidence, progress=progress)
+                           confidence=confidence, progress=progress, weights=weights)
 
 
 def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, framework, outcome=None,
                     min_cell_size: int = 5, method: str = "holm", alpha: float = 0.05,
-                    confidence: float = 0.95, progress: bool = False) -> pd.DataFrame:
+                    confidence: float = 0.95, progress: bool = False, weights: str | None = None) -> pd.DataFrame:
     """The tests of :func:`compare_quarters` on two survey frames (one row per respondent).
+
+    ``weights`` names a survey-weights column of both frames: every cell is then compared with
+    weighted estimates at each quarter's Kish effective n (:func:`cjm_research.evidence.metrics.compare`).
 
     Both frames carry the study's columns and a ``persona`` column (missing: one persona
     ``"all"``); ``outcome`` (an :class:`~cjm_research.journey.lanes.Outcome`) adds the outcome
@@ -271,10 +276,10 @@ def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, fram
     for metric, stage, item, col in tqdm(quarter_cells(columns, framework, outcome=outcome),
                                          desc="quarter comparison", disable=not progress, leave=False):
         if col in a.columns and col in b.columns:
-            rows += [_test(a, b, p, metric, stage, item, col, min_cell_size, confidence, outcome, columns)
-                     for p in shared]
+            rows += [_test(a, b, p, metric, stage, item, col, min_cell_size, confidence, outcome, columns,
+                           weights=weights) for p in shared]
     if len(shared) > 1:
-        rows += _drift(a, b, shared, confidence)
+        rows += _drift(a, b, shared, confidence, weights=weights)
     cells = _finish(pd.DataFrame([r for r in rows if r is not None]), method, alpha)
     cells = cells[QUARTER_COLUMNS]
     cells.attrs.update(cells_tested=int(cells["p_unc"].notna().sum()), method=method, alpha=alpha,
@@ -282,13 +287,15 @@ def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, fram
     return cells
 
 
-def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, outcome, columns) -> dict | None:
+def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, outcome, columns, *,
+          weights=None) -> dict | None:
     x_a = pd.to_numeric(data_a.loc[data_a["persona"] == persona, col], errors="coerce").dropna()
     x_b = pd.to_numeric(data_b.loc[data_b["persona"] == persona, col], errors="coerce").dropna()
     if len(x_a) < max(min_n, 2) or len(x_b) < max(min_n, 2):
         return None  # a masked cell is neither shown nor tested
     kind, options = _test_kind(metric, outcome, pd.concat([x_a, x_b]), columns)
-    res = metrics.compare(x_a, x_b, metric=kind, confidence=confidence, **options).iloc[0]
+    pair = None if weights is None else (data_a.loc[x_a.index, weights], data_b.loc[x_b.index, weights])
+    res = metrics.compare(x_a, x_b, metric=kind, confidence=confidence, weights=pair, **options).iloc[0]
     return {"stage": stage, "persona": persona, "metric": metric, "item": item, "earlier": res["estimate_a"],
             "later": res["estimate_b"], "change": res["difference"], "ci_low": res["ci_low"],
             "ci_high": res["ci_high"], "p_unc": res["p_value"], "mde": res["mde"],
@@ -311,12 +318,13 @@ def _test_kind(metric, outcome, values, columns) -> tuple[str, dict]:
     return "ces", {"scale": (float(values.min()), float(values.max()))}
 
 
-def _drift(data_a, data_b, personas, confidence) -> list[dict]:
-    """Persona shares of respondents in both quarters, compared as proportions."""
+def _drift(data_a, data_b, personas, confidence, *, weights=None) -> list[dict]:
+    """Persona shares of respondents in both quarters (weighted: of the population), compared as proportions."""
     rows = []
+    pair = None if weights is None else (data_a[weights], data_b[weights])
     for persona in personas:
         res = metrics.compare((data_a["persona"] == persona).astype(int), (data_b["persona"] == persona).astype(int),
-                              metric="conversion_rate", confidence=confidence).iloc[0]
+                              metric="conversion_rate", confidence=confidence, weights=pair).iloc[0]
         rows.append({"stage": JOURNEY, "persona": persona, "metric": "persona_share", "item": persona,
                      "earlier": res["estimate_a"], "later": res["estimate_b"], "change": res["difference"],
                      "ci_low": res["ci_low"], "ci_high": res["ci_high"], "p_unc": res["p_value"],
