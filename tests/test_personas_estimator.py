@@ -233,3 +233,11 @@ def test_large_fits_use_a_seeded_sample_and_assign_everyone(method):
     again = cjm.PersonaModel({"numeric": ["a", "b", "c"], "categorical": ["channel"]}, method=method,
                              k_range=(2, 4), max_fit_rows=600, progress=False).fit(df)
     assert (again.labels_ == model.labels_).all()  # the sample is seeded
+
+
+def test_seed_agreement_and_stability_of_ward_beyond_its_tree_sample():
+    # Ward's tree holds 5,000 rows; seed refits on the stability sample must build their own.
+    X, _ = make_blobs(5600, centers=3, n_features=3, random_state=0)
+    model = cjm.PersonaModel(["a", "b", "c"], k=3, method="ward", progress=False).fit(
+        pd.DataFrame(X, columns=["a", "b", "c"]))
+    assert model.seed_agreement()["ari_min"] > 0.95 and set(model.stability(n_boot=2)["reading"]) == {"stable"}

@@ -294,12 +294,11 @@ class PersonaModel(ClusterMixin, BaseEstimator):
             raise DataError(f"data: {n} respondents cannot form {ks[0]} personas; need more rows than k.")
         return [k for k in ks if k < n]
 
-    def _fit_k(self, X, k, matrix, seed=None):
-        seed = self.random_state if seed is None else seed
+    def _fit_k(self, X, k, matrix):
         if self.method == "ward" and self._tree is None:
             self._tree = ward_tree(X, self.random_state)  # one tree, cut for every k
-        return fit_k(self.method, X, k, seed, mixed=matrix, categorical=self._cat_index(),
-                     minibatch_above=self.minibatch_above, tree=self._tree if seed == self.random_state else None)
+        return fit_k(self.method, X, k, self.random_state, mixed=matrix, categorical=self._cat_index(),
+                     minibatch_above=self.minibatch_above, tree=self._tree)
 
     def _silhouette_distances(self, X):
         """Distances between the silhouette's sampled rows, computed once for every k of the range.
@@ -623,10 +622,8 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         self._check_fitted()
         if self._seeds is None:
             rows = self._stability_rows(max_rows)
-            X, matrix = self.X_[rows], None if self._matrix is None else self._matrix[rows]
             with threadpool_limits(self.n_threads):
-                labels = [self._fit_k(X, self.n_clusters_, matrix, seed=self.random_state + s)[1]
-                          for s in range(self.n_seeds)]
+                labels = [self._refit(rows, self.random_state + s) for s in range(self.n_seeds)]
             aris = [adjusted_rand_score(a, b) for a, b in itertools.combinations(labels, 2)]
             self._seeds = {"n_seeds": int(self.n_seeds), "ari_mean": float(np.mean(aris)),
                            "ari_min": float(np.min(aris)), "rows": len(rows)}
