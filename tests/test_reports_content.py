@@ -128,3 +128,22 @@ def test_sections_in_bahasa_indonesia(tmp_path, monkeypatch):
     saved = pd.read_csv(tmp_path / "t" / "data_quality.csv")
     assert "csat_decision" in set(saved["column"])  # the 0 = not applicable recode is reported
     assert rep.previous.quarter == "2026Q2" and rep.min_cell_size == 5
+
+
+def test_confidence_travels_into_the_report(tmp_path, monkeypatch):
+    """confidence=0.9 changes the map's numbers, the captions and the column labels."""
+    from shapes import make_study
+
+    monkeypatch.setattr("IPython.display.display", lambda *objs: None)
+    path = make_study(tmp_path / "s", csat=True, nps=True, n=120, quarters=("2026Q3",), shift=(0.0,))
+    kw = {"figures_dir": tmp_path / "f", "tables_dir": tmp_path / "t"}
+    rep90 = rc.QuarterlyReport(path, "2026Q3", confidence=0.9, **kw)
+    rep95 = rc.QuarterlyReport(path, "2026Q3", **kw)
+    assert "90%" in rep90.t("caption_kpi", min_cell_size=5) and "95%" not in rep90.t("caption_kpi", min_cell_size=5)
+    assert rep90._column("estimate") == "Estimate [90% interval]"
+    rep90.__dict__["personas"] = rep95.__dict__["personas"] = None   # one persona: no fitting needed
+    a = rep95.current.metric("nps").iloc[0]
+    b = rep90.current.metric("nps").iloc[0]
+    assert rep90.current.confidence == 0.9 and a["value"] == b["value"]
+    assert (b["ci_high"] - b["ci_low"]) < (a["ci_high"] - a["ci_low"])
+    assert "90%" in " ".join(rep90.current.table()["detail"].dropna())

@@ -92,14 +92,19 @@ def test_kpi_table_matches_raw_counts(report, demo_dir):
     shown = kpis.dropna(subset=["estimate"])
     assert (shown["ci_low"] <= shown["estimate"]).all() and (shown["estimate"] <= shown["ci_high"]).all()
     assert kpis.loc[kpis["masked"], "estimate"].isna().all()
-    assert {"change", "p_value", "significant"} <= set(kpis.columns)
+    assert {"change", "p_unc", "p_adj", "significant"} <= set(kpis.columns) and "p_value" not in kpis.columns
 
 
-def test_funnel_matches_events(report, demo_dir):
+def test_funnel_matches_events(report, demo_dir, demo_study_path):
+    # The funnel's steps are the framework's stages (never event names of one study).
+    import cjm_research as cjm
+
     funnel = pd.read_csv(report["folder"] / "tables" / "funnel.csv")
     events = pd.read_parquet(demo_dir / QUARTER / "events.parquet")
-    viewers = events.loc[events["event"] == "product_view", "customer_id"].nunique()
-    assert funnel["customers"].iloc[0] == viewers
+    fw = cjm.load_study(demo_study_path).framework
+    first = events["event"].map(fw.stage_of_event) == fw.stages[0]
+    assert len(funnel) == len(fw.stages) and funnel["step"].iloc[0] == fw.label(fw.stages[0])
+    assert funnel["customers"].iloc[0] == events.loc[first, "customer_id"].nunique()
     assert funnel["customers"].is_monotonic_decreasing
 
 
