@@ -174,3 +174,5 @@ def test_a_step_the_framework_knows_but_nobody_reached_is_zero_not_an_error():
     assert log.funnel(["consideration", "advocacy"], on="stage")["customers"].tolist() == [1, 0]
     with pytest.raises(ParameterError, match=r"'purchse' \(closest: 'purchase'"):
         log.funnel(["product_view", "purchse"])
+    with pytest.raises(ParameterError, match=r"'purchse' \(closest: 'purchase'"):  # with groups too
+        log.funnel(["product_view", "add_to_cart", "purchse"], by="channel")

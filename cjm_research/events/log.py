@@ -256,7 +256,8 @@ class EventLog:
         counts = self._run(funnel_counts(self._ordered(), steps, key=key, by=by_cols,
                                          within=_timedelta(within, "within")))
         counts["position"] = counts["position"].astype(int)
-        if len(counts) < len(steps) or not counts["customers"].all():
+        reached = set(counts.loc[counts["customers"] > 0, "position"])
+        if len(reached) < len(steps):
             # Only a funnel with an empty step pays for this check: a misspelt step is an
             # error that names the closest names, never a silent zero.
             self.require_values(steps, on=key, what="steps")
