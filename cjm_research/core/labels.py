@@ -256,7 +256,6 @@ LABELS: dict[str, dict[str, str]] = {
     "col_test": {"en": "Comparison test", "id": "Uji perbandingan"},
     "col_interval_method": {"en": "Interval", "id": "Interval"},
     "col_variable": {"en": "Variable", "id": "Variabel"},
-    "col_level": {"en": "Level", "id": "Kategori"},
     "col_share_unweighted": {"en": "Unweighted share", "id": "Porsi tanpa bobot"},
     # words inside sentences and cells
     "improved": {"en": "improved", "id": "membaik"},
@@ -311,6 +310,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col_score": {"en": "Evidence (% of base)", "id": "Bukti (% dari basis)"},
     "col_share_pct": {"en": "Share %", "id": "Porsi %"},
     "col_share_previous_pct": {"en": "Share % previous quarter", "id": "Porsi % triwulan sebelumnya"},
+    "col_share_weighted_pct": {"en": "Weighted share %", "id": "Porsi berbobot %"},
     "col_reading": {"en": "Reading", "id": "Tafsiran"},
     "col_distinguishing": {"en": "Distinguishing features", "id": "Ciri pembeda"},
     "col_rank": {"en": "Rank", "id": "Peringkat"},
