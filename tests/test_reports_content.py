@@ -147,3 +147,8 @@ def test_confidence_travels_into_the_report(tmp_path, monkeypatch):
     assert rep90.current.confidence == 0.9 and a["value"] == b["value"]
     assert (b["ci_high"] - b["ci_low"]) < (a["ci_high"] - a["ci_low"])
     assert "90%" in " ".join(rep90.current.table()["detail"].dropna())
+
+
+def test_counts_print_as_whole_numbers():
+    shown = rc._readable(pd.DataFrame({"n": [9227.0, None], "estimate": [58.64, 1.0]}))
+    assert shown["n"].tolist() == ["9,227", ""] and shown["estimate"].tolist() == ["58.6", "1.0"]

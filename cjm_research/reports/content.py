@@ -452,12 +452,17 @@ class QuarterlyReport:
                    caption=self.t("caption_methods_appendix"))
 
 
+COUNT_COLUMNS = ("n", "n_earlier", "n_later", "customers", "count", "events", "excerpts", "respondents")
+
+
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Numbers to one decimal, missing values blank: what a reader should see."""
+    """Numbers to one decimal, counts as whole numbers (``9,227``, never ``9,227.0``), missing
+    values blank: what a reader should see."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
+            count = str(col) in COUNT_COLUMNS
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}" if count else f"{v:,.1f}")
     return out.astype(object).where(out.notna(), "")
 
 
