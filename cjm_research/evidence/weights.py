@@ -37,7 +37,8 @@ samplics      3e-7 pp             2.1 s                   0.6.1, but archived: w
 ipfn          7e-6 pp             0.12 s                  1.4.4, last release 2021-12
 ============  ==================  ======================  =========================================
 
-weightipy hits the margins exactly, is the fastest by 3x-50x and is the one still released, so
+weightipy hits the margins exactly, is the fastest (at n=100,000 ipfn takes 1.7-3x and samplics
+40-54x as long; figures of two runs in ``benchmarks/README.md``) and is the one still released, so
 :func:`rake` uses it. Its quirks are handled here: it prints convergence notes (silenced), it
 turns a weight of exactly 0 into 1 (so zero targets are refused), and it stops on relative
 improvement (so the achieved margins are checked afterwards and a miss is an error).
