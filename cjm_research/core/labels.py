@@ -220,15 +220,18 @@ LABELS: dict[str, dict[str, str]] = {
     "appx_test_ces": {"en": "Welch t test (unequal variances)", "id": "uji t Welch (varians tak sama)"},
     "appx_multiplicity": {"en": "Multiple tests", "id": "Uji berganda"},
     "appx_multiplicity_def": {
-        "en": "p-values of every tested persona x stage x metric cell are adjusted together by Holm's "
-              "step-down method (family-wise error); a change is significant when adjusted p < {alpha}",
-        "id": "nilai p setiap sel persona x tahap x metrik yang diuji disesuaikan bersama dengan metode "
-              "step-down Holm (galat keluarga); perubahan signifikan bila p disesuaikan < {alpha}"},
+        "en": "p-values of every tested cell of the quarter comparison (stage metrics, touchpoint ratings, "
+              "NPS, the outcome and persona shares, per persona) are adjusted together by Holm's step-down "
+              "method (family-wise error); a change is significant when adjusted p < {alpha}",
+        "id": "nilai p setiap sel yang diuji dalam perbandingan triwulan (metrik tahap, nilai titik sentuh, "
+              "NPS, hasil dan porsi persona, per persona) disesuaikan bersama dengan metode step-down Holm "
+              "(galat keluarga); perubahan signifikan bila p disesuaikan < {alpha}"},
     "appx_drivers": {"en": "Key drivers", "id": "Pendorong utama"},
     "appx_drivers_def": {
         "en": "relative importance of each touchpoint rating for the outcome: Johnson's relative weights "
-              "(share of R²)",
-        "id": "kepentingan relatif tiap nilai titik sentuh terhadap hasil: bobot relatif Johnson (porsi R²)"},
+              "(share of R²) from pairwise-complete Pearson correlations, weighted when the survey is",
+        "id": "kepentingan relatif tiap nilai titik sentuh terhadap hasil: bobot relatif Johnson (porsi R²) "
+              "dari korelasi Pearson pairwise-complete, berbobot bila survei berbobot"},
     "appx_interval_bootstrap": {"en": "{level} seeded bootstrap percentile interval",
                                 "id": "interval persentil bootstrap {level} dengan seed"},
     "appx_personas": {"en": "Personas", "id": "Persona"},
