@@ -380,9 +380,9 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_source_satisfaction": {"en": "{persona}: satisfaction source", "id": "{persona}: sumber kepuasan"},
     "plot_source_sentiment": {"en": "{persona}: sentiment source", "id": "{persona}: sumber sentimen"},
     "plot_emotion_legend": {
-        "en": "Emotion (pooled) by persona, bold: the persona of this map; hollow markers: its two sources; "
+        "en": "Emotion (pooled) by persona, bold: the persona of this map; hollow markers: its sources (ratings, quotes); "
               "red triangles: top pain point",
-        "id": "Emosi (gabungan) per persona, tebal: persona peta ini; penanda berongga: kedua sumbernya; "
+        "id": "Emosi (gabungan) per persona, tebal: persona peta ini; penanda berongga: sumbernya (nilai, kutipan); "
               "segitiga merah: titik masalah utama"},
     "plot_bp_customer_actions": {"en": "Customer actions", "id": "Tindakan pelanggan"},
     "plot_bp_frontstage": {"en": "Frontstage\n(touchpoints, channel)", "id": "Panggung depan\n(titik sentuh, kanal)"},

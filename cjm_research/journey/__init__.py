@@ -3,8 +3,9 @@ the gap to it, the quarter comparison and the exports.
 
 ``map`` (:class:`JourneyMap`, :func:`current_state`, :func:`day_in_the_life`), ``lanes`` (one
 builder per lane from a quarter's evidence), ``blueprint``, ``future`` (:class:`FutureState`),
-``compare`` (:func:`compare`, :func:`compare_quarters`, :func:`rank_opportunities`) and ``export``
-(CSV, Mermaid).
+``compare`` (:func:`compare`, :func:`compare_quarters`, :func:`rank_opportunities`), ``export``
+(CSV, Mermaid) and ``overview`` (what a study measures; the walkthrough notebooks' steps, which
+work on any study shape).
 """
 
 from .blueprint import blueprint
