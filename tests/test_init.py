@@ -148,7 +148,7 @@ def test_real_marketing_campaign_tsv(shared_data, tmp_path, capsys):
     assert {"Year_Birth", "Income"} <= set(data["survey"]["persona_features"]["numeric"])
     assert {"Education", "Marital_Status"} <= set(data["survey"]["persona_features"]["categorical"])
     text = (tmp_path / "study.yml").read_text()
-    assert "'Z_CostContact' (empty or constant)" in text and "'Dt_Customer' (a date)" in text
+    assert "'Z_CostContact': empty or constant" in text and "'Dt_Customer': a date" in text
 
 
 @pytest.mark.realdata
@@ -167,7 +167,7 @@ def test_real_spss_file_with_a_repeated_id_says_what_to_fill_in(shared_data, tmp
     path = shared_data / "spss" / "pallant_survey.sav"
     assert _init([path], tmp_path, capsys, "--quarter", "2026Q1")[0] == 0
     text = (tmp_path / "study.yml").read_text()
-    assert 'respondent_id: "FILL IN"' in text and "'id' is named like an id but 242 repeat(s)" in text
+    assert 'respondent_id: "FILL IN"' in text and "'id' is named like an id but value(s) 242 repeat (2 rows)" in text
     code, _, err = _validate(tmp_path / "study.yml", capsys)
     assert code == 1 and "key 'survey.respondent_id' still says 'FILL IN'" in err and "Traceback" not in err
     (tmp_path / "study.yml").write_text(text.replace('respondent_id: "FILL IN"', 'respondent_id: "id"'))
@@ -219,3 +219,40 @@ def test_init_on_any_drawn_study_validates(shape, tmp_path_factory, capsys):
     assert code == 0, err
     code, out, err = _validate(root / "study" / "study.yml", capsys)
     assert code == 0, err
+
+
+@pytest.mark.realdata
+def test_real_spss_reverse_scored_copies_are_not_touchpoints(shared_data, tmp_path, capsys):
+    # Pallant's file keeps op2 and its recoded copy Rop2: mapping both counts one answer twice
+    assert _init([shared_data / "spss" / "pallant_survey.sav"], tmp_path, capsys, "--quarter", "2026Q1")[0] == 0
+    data = yaml.safe_load((tmp_path / "study.yml").read_text())
+    ratings = set(data["survey"]["touchpoint_ratings"].values())
+    assert "op2" in ratings and "Rop2" not in ratings and not any(c.startswith("R") for c in ratings)
+    assert "'Rop2': a reverse-scored copy of 'op2'" in (tmp_path / "study.yml").read_text()
+
+
+@pytest.mark.realdata
+def test_real_event_log_channel_offsets_and_absolute_path(shared_data, tmp_path, capsys):
+    path = shared_data / "event_logs" / "receipt.csv"
+    assert _init([path], tmp_path / "s", capsys, "--quarter", "2011Q4")[0] == 0
+    text = (tmp_path / "s" / "study.yml").read_text()
+    data = yaml.safe_load(text)
+    assert data["events"]["channel"] == "case:channel"            # pm4py's case attribute
+    assert "UTC offsets +01:00, +02:00" in text                   # daylight saving in the raw file
+    # one channel per case is how a citizen applied, not a touchpoint's channel
+    framework = yaml.safe_load((tmp_path / "s" / "framework.yml").read_text())
+    assert {t["channel"] for t in framework["touchpoints"]} == {"unspecified"}
+    # data outside any folder the study shares: an absolute path, so the study can move
+    quarter_files = data["quarters"]["2011Q4"]
+    if Path(tmp_path).resolve().parts[1] != path.resolve().parts[1]:
+        assert quarter_files["events"] == path.resolve().as_posix()
+
+
+@pytest.mark.realdata
+def test_real_marketing_flags_are_named_as_possible_outcomes(shared_data, tmp_path, capsys):
+    path = shared_data / "marketing_campaign" / "marketing_campaign.csv"
+    assert _init([path], tmp_path, capsys, "--quarter", "2014Q2")[0] == 0
+    text = (tmp_path / "study.yml").read_text()
+    outcome_line = next(line for line in text.splitlines() if line.startswith("outcome:"))
+    assert "other 0/1 columns that could be the outcome: 'AcceptedCmp3'" in outcome_line
+    assert '"Complain"   # a 0/1 flag: keep it only if it describes who the customer is' in text

@@ -49,21 +49,23 @@ class OutcomeSpec:
     label: str = ""
 
     def describe(self) -> str:
-        """The definition in words, for captions.
+        """The definition in words, for captions (reports put the label in front of it).
 
         Examples
         --------
         >>> OutcomeSpec("sat", "labels", ("satisfied",), ("dissatisfied",), label="Satisfied").describe()
-        "Satisfied: 1 = 'satisfied', 0 = 'dissatisfied' (column 'sat')"
+        "1 = 'satisfied', 0 = 'dissatisfied' (column 'sat')"
+        >>> OutcomeSpec("Response", "binary", (1,)).describe()
+        "1 when column 'Response' is 1, else 0"
         """
         if self.kind == "labels":
             pos = ", ".join(repr(v) for v in self.positive)
             neg = ", ".join(repr(v) for v in self.negative)
-            return f"{self.label}: 1 = {pos}, 0 = {neg} (column {self.column!r})"
+            return f"1 = {pos}, 0 = {neg} (column {self.column!r})"
         if self.kind == "binary":
-            return f"{self.label}: 1 = {', '.join(str(v) for v in self.positive)} (column {self.column!r})"
+            return f"1 when column {self.column!r} is {' or '.join(str(v) for v in self.positive)}, else 0"
         top = f", top box {', '.join(str(v) for v in self.positive)}" if self.positive else ""
-        return f"{self.label}: scale {self.scale[0]}..{self.scale[1]}{top} (column {self.column!r})"
+        return f"scale {self.scale[0]}..{self.scale[1]}{top} (column {self.column!r})"
 
 
 @dataclass
@@ -96,7 +98,7 @@ class Outcome:
         return self.values.isin([float(v) for v in self.spec.positive]).astype("float64").where(self.values.notna())
 
     def __repr__(self) -> str:
-        return f"Outcome({self.spec.describe()}, n={int(self.values.notna().sum())})"
+        return f"Outcome({self.label}: {self.spec.describe()}, n={int(self.values.notna().sum())})"
 
 
 def parse_outcome(raw, path: Path) -> OutcomeSpec | None:

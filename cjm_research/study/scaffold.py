@@ -50,7 +50,7 @@ CUSTOMER_NAMES = ("customer_id", "customerid", "customer", "cust_id", "client_id
                   "userid", "case:concept:name", "case_id", "caseid", "case")
 EVENT_NAMES = ("event", "event_name", "activity", "concept:name", "action", "touchpoint", "step")
 TIME_NAMES = ("timestamp", "time:timestamp", "time", "datetime", "event_time", "date_time", "ts")
-CHANNEL_NAMES = ("channel", "medium", "source_channel")
+CHANNEL_NAMES = ("channel", "medium", "source_channel", "case:channel", "org:channel")
 TEXT_NAMES = ("text", "quote", "excerpt", "segment", "coded_segment", "content")
 PARTICIPANT_NAMES = ("participant", "respondent", "interviewee", "document", "document_name", "speaker")
 OUTCOME_WORDS = ("satisf", "outcome", "response", "churn", "return", "recommend", "loyal", "convert",
@@ -64,6 +64,7 @@ CHANNEL_WORDS = {"web": ("web", "website", "online", "site"), "app": ("app", "mo
                  "store": ("store", "shop", "branch", "counter"), "call_centre": ("call", "phone", "hotline"),
                  "email": ("email", "mail", "newsletter"), "whatsapp": ("whatsapp", "chat"),
                  "social": ("social", "facebook", "instagram", "tiktok")}
+FLAG_WHY = "a 0/1 flag: keep it only if it describes who the customer is (a response or a complaint is an outcome)"
 FREE_TEXT_WORDS = ("comment", "feedback", "verbatim", "open", "why", "reason", "remark", "suggest",
                    "describe", "text", "saran", "komentar")
 
@@ -291,8 +292,9 @@ def _id_column(frame: pd.DataFrame) -> Guess:
     if named:
         s = frame[named[0]]
         repeats = s[s.duplicated()].dropna().unique().tolist()
-        return Guess(FILL, f"{named[0]!r} is named like an id but {_shown(repeats)} repeat(s) and "
-                           f"{int(s.isna().sum())} are blank: fix the file or name the id column")
+        rows = int(s.dropna().duplicated(keep=False).sum())
+        return Guess(FILL, f"{named[0]!r} is named like an id but value(s) {_shown(repeats)} repeat "
+                           f"({rows} rows) and {int(s.isna().sum())} are blank: fix the file or name the id column")
     return Guess(FILL, "no column has one unique value per respondent: name the id column")
 
 
@@ -347,10 +349,46 @@ def _survey_plan(frame: pd.DataFrame, has_events: bool) -> SurveyPlan:
     plan.outcome, plan.outcome_why = _outcome(frame, used)
     if plan.outcome:
         used.add(plan.outcome["column"])
+    for col, original in reversed_copies(frame).items():
+        plan.skipped.append((col, f"a reverse-scored copy of {original!r}"))
+        used.add(col)
     for col in frame.columns:
         if col not in used:
             _place(col, frame[col], plan)
+    flags = [c for c, why in plan.ordinal if why == FLAG_WHY]
+    if flags:
+        others = [c for c in flags if not plan.outcome or c != plan.outcome["column"]]
+        plan.outcome_why += f"; other 0/1 columns that could be the outcome: {_shown(others)}"
     return plan
+
+
+def reversed_copies(frame: pd.DataFrame) -> dict:
+    """Reverse-scored copies (``Rop2`` of ``op2``, ``op2_r``): column -> original.
+
+    SPSS teaching and research files keep both the item and its recoded copy; clustering or
+    mapping both counts one answer twice. A copy is named like the original with an ``R`` / ``r_``
+    in front or ``_r`` / ``_rev`` behind, and its values fall as the original's rise.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"op2": [1, 2, 3, 5, 4], "Rop2": [5, 4, 3, 1, 2], "op3": [1, 2, 2, 5, 4]})
+    >>> reversed_copies(d)
+    {'Rop2': 'op2'}
+    """
+    keys = {_key(c): c for c in frame.columns}
+    found = {}
+    for col in frame.columns:
+        key = _key(col)
+        for base in (key[1:], key[2:] if key.startswith("r_") else "", re.sub(r"_(r|rev|reversed)$", "", key)):
+            original = keys.get(base)
+            if not base or original is None or original == col:
+                continue
+            a = pd.to_numeric(frame[col], errors="coerce")
+            b = pd.to_numeric(frame[original], errors="coerce")
+            if a.notna().sum() >= 3 and a.corr(b) < -0.9:
+                found[col] = original
+                break
+    return found
 
 
 def _place(col, s: pd.Series, plan: SurveyPlan) -> None:
@@ -369,6 +407,8 @@ def _place(col, s: pd.Series, plan: SurveyPlan) -> None:
         (plan.csat if key.startswith("csat_") else plan.ces)[stage] = Guess(col, f"named {key.split('_')[0]}_<stage>")
     elif scale:
         plan.ratings[col] = scale
+    elif pd.api.types.is_numeric_dtype(s) and set(values.unique()) <= {0, 1}:
+        plan.ordinal.append((col, FLAG_WHY))
     elif pd.api.types.is_numeric_dtype(s):
         (plan.ordinal if values.nunique() <= 7 and _integers(s) is not None else plan.numeric).append(
             (col, f"{values.nunique()} distinct whole numbers" if values.nunique() <= 7 else "numbers with many values"))
@@ -511,7 +551,7 @@ def _plan(sources: list[Source], out: Path) -> Plan:
         if kind in slot:
             raise DataError(f"{src.path}: a second {kind} file for {src.quarter} (the first is {slot[kind]}); "
                             "give one file per kind and quarter, or put quarters in YYYYQn folders.")
-        slot[kind] = Path(os.path.relpath(src.path.resolve(), out.resolve())).as_posix()
+        slot[kind] = _study_path(src.path, out)
     first = {kind: next((s for s in sources if s.kind == kind), None) for kind in ("survey", "excerpts", "events")}
     plan = Plan(sources, dict(sorted(quarters.items())), excerpts=first["excerpts"], events=first["events"])
     if first["survey"] is not None:
@@ -524,6 +564,17 @@ def _plan(sources: list[Source], out: Path) -> Plan:
     if not plan.stages:
         plan.stages["journey"] = "no stage found in the files: name the stages of your journey"
     return plan
+
+
+def _study_path(path: Path, out: Path) -> str:
+    """The file as the study refers to it: relative to the study folder when both share a folder
+    below the root (the study moves with its data), else absolute (``../../../work/...`` breaks as
+    soon as the study folder moves)."""
+    path, out = path.resolve(), out.resolve()
+    common = Path(os.path.commonpath([path, out]))
+    if common == Path(common.anchor):
+        return path.as_posix()
+    return Path(os.path.relpath(path, out)).as_posix()
 
 
 def _survey_touchpoints(plan: Plan) -> None:
@@ -611,6 +662,10 @@ def _event_touchpoints(plan: Plan) -> None:
         plan.notes.append(f"{len(unknown) - 60} more event names are not in the framework "
                           "(they stay in the log without a stage)")
     channel_col = cols.get("channel")
+    if channel_col and (frame.groupby(cols["customer"])[channel_col].nunique() <= 1).all():
+        plan.notes.append(f"the log's channel column {channel_col!r} holds one value per customer (how they "
+                          "came in), so touchpoints' channels are left 'unspecified': set them by hand")
+        channel_col = None
     for stage, events in groups.items():
         plan.stages.setdefault(stage, why)
         for ev in events:
@@ -649,6 +704,7 @@ def _study_yaml(plan: Plan, name: str, out: Path) -> str:
              "# beside it: check each, fill in what says FILL IN, then run `cjm validate study.yml`.",
              f"name: {_q(name)}", "framework: framework.yml   # stages and touchpoints, also guessed",
              "language: en                # report language: en or id",
+             _timezone_line(plan),
              "min_cell_size: 5            # cells with fewer respondents are masked in reports"]
     if plan.survey is not None:
         lines += _survey_lines(plan)
@@ -664,6 +720,35 @@ def _study_yaml(plan: Plan, name: str, out: Path) -> str:
         lines += [f"    {kind}: {_q(path)}" for kind, path in files.items()]
     lines += [f"# note: {n}" for n in plan.notes]
     return "\n".join(lines) + "\n"
+
+
+def _raw_column(src: Source, column: str, rows: int = 5000) -> pd.Series:
+    """The first values of a column as the file writes them (the readers turn offsets into UTC)."""
+    if src.path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        try:
+            return pd.read_csv(src.path, usecols=[column], dtype=str, nrows=rows,
+                               sep=src.frame.attrs.get("delimiter") or ",",
+                               encoding=src.frame.attrs.get("encoding") or "utf-8")[column].dropna()
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+            pass
+    return src.frame[column].dropna().head(rows)
+
+
+def _timezone_line(plan: Plan) -> str:
+    """``timezone:`` with what the event log's own timestamps say about it."""
+    offsets = []
+    if plan.events is not None:
+        stamps = _raw_column(plan.events, plan.events.columns["timestamp"])
+        found = stamps.astype(str).str.strip().str.extract(r"([+-]\d\d:?\d\d|Z)$")[0].dropna()
+        offsets = sorted(set(found))
+    if len(offsets) > 1:
+        why = (f"the log's timestamps carry UTC offsets {', '.join(offsets)} (daylight saving?): set "
+               "your customers' zone, an IANA name such as Europe/Paris, for hour-of-day views")
+    elif offsets:
+        why = f"the log's timestamps carry the offset {offsets[0]}: set your customers' zone (IANA name)"
+    else:
+        why = "customers' local time zone (IANA name), for hour-of-day views"
+    return f"timezone: UTC               # {why}"
 
 
 def _survey_lines(plan: Plan) -> list[str]:
@@ -699,9 +784,11 @@ def _survey_lines(plan: Plan) -> list[str]:
                  + (f"   # {sp.free_text[0][1]}" if sp.free_text else ""))
     if sp.weights:
         lines.append(f"  weights: {_q(sp.weights.value)}   # {sp.weights.why}")
-    if sp.skipped:
-        lines.append(f"  # not used: {', '.join(f'{c!r} ({why})' for c, why in sp.skipped[:12])}"
-                     + (f" and {len(sp.skipped) - 12} more" if len(sp.skipped) > 12 else ""))
+    if sp.skipped:  # one line each: a researcher scans these for a column that should be used
+        lines.append("  # not used:")
+        lines += [f"  #   {c!r}: {why}" for c, why in sp.skipped[:40]]
+        if len(sp.skipped) > 40:
+            lines.append(f"  #   and {len(sp.skipped) - 40} more")
     if sp.outcome:
         lines.append(f"outcome:                     # {plan.survey.outcome_why}")
         lines += [f"  {k}: {_q(v)}" for k, v in sp.outcome.items()]
