@@ -275,8 +275,6 @@ class PersonaModel(ClusterMixin, BaseEstimator):
     def _check_params(self) -> None:
         check_choice("method", self.method, METHODS)
         check_choice("criterion", self.criterion, CRITERIA)
-        if self.criterion == "bic" and self.method not in LIKELIHOOD:
-            raise ParameterError(f"criterion 'bic' needs method='gmm' or 'lca', but method={self.method!r} was passed.")
         if self.k != "auto" and not (isinstance(self.k, (int, np.integer)) and self.k >= 2):
             raise ParameterError(f"The value for `k` must be 'auto' or an integer >= 2, but {self.k!r} was passed.")
         low, high = self.k_range
