@@ -6,15 +6,23 @@ that equal weights give exactly the unweighted numbers.
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from scipy import stats
 
-from cjm_research.core.errors import ConfigError, DataError
+from cjm_research.core.errors import ConfigError, DataError, ParameterError
+from cjm_research.evidence import drivers as kd
+from cjm_research.evidence import metrics
 from cjm_research.evidence import weights as wt
+from cjm_research.personas import profiles as pp
+from cjm_research.reports import content as rc
+from cjm_research.study.load import load_study
 
 Z95 = 1.959963984540054
 
@@ -166,8 +174,6 @@ def test_summary_reports_efficiency_and_design_effect():
 
 # ---------------------------------------------------------------- weighted metrics
 
-from cjm_research.core.errors import ParameterError  # noqa: E402
-from cjm_research.evidence import metrics  # noqa: E402
 
 RESULT = ["estimate", "ci_low", "ci_high", "n", "n_eff", "n_missing"]
 
@@ -343,11 +349,8 @@ def test_a_group_whose_weights_are_all_zero_is_reported_not_estimated():
 
 # ---------------------------------------------------------------- the study's weights
 
-import shutil  # noqa: E402
 
-import yaml  # noqa: E402
 
-from cjm_research.study.load import load_study  # noqa: E402
 
 OMNI = "cjm_research/datasets/fixture_studies/omnichannel"
 RAKE_TO = {"region": {"Java": 0.5, "Sumatra": 0.2, "Kalimantan": 0.15, "Sulawesi": 0.15},
@@ -414,7 +417,6 @@ def test_weights_column_and_raking_together_is_a_config_error(tmp_path):
 
 # ---------------------------------------------------------------- weighted key drivers
 
-from cjm_research.evidence import drivers as kd  # noqa: E402
 
 
 def _ratings(seed=2, n=150):
@@ -456,7 +458,6 @@ def test_drivers_with_bad_weights_name_the_column():
 
 # ---------------------------------------------------------------- the report says it
 
-from cjm_research.reports import content as rc  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -518,9 +519,9 @@ def test_methods_appendix_in_indonesian(omni_report):
 
 
 def test_the_report_notebook_has_the_weighting_and_appendix_cells():
-    import json
+    from pathlib import Path
 
-    nb = json.load(open("notebooks/quarterly_report.ipynb"))
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "quarterly_report.ipynb").read_text())
     sources = {c["metadata"]["tags"][0]: "".join(c["source"]) for c in nb["cells"]}
     assert "rep.weighting_section()" in sources["section-weighting"]
     assert "rep.methods_appendix_section()" in sources["section-methods_appendix"]
@@ -583,7 +584,6 @@ def test_equal_weights_leave_the_map_unchanged(tmp_path):
 
 # ---------------------------------------------------------------- weighted persona profiles
 
-from cjm_research.personas import profiles as pp  # noqa: E402
 
 
 def _features(seed=4, n=90):

@@ -39,9 +39,9 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 from ..core.errors import DataError, ParameterError, check_choice, preview
-from .weights import check_weights, effective_n, weighted_mean_sd
 from .intervals import (detectable_difference, level_label, newcombe, nps_adjusted_wald, nps_parts,
                         percentile_interval, t_half_width, wilson, z_value)
+from .weights import check_weights, effective_n, weighted_mean_sd
 
 RESULT_COLUMNS = ["estimate", "ci_low", "ci_high", "n", "n_eff", "n_missing", "definition"]
 METRICS = ["nps", "csat", "ces", "conversion_rate", "repurchase_rate"]
@@ -149,7 +149,7 @@ def _nps_bootstrap(promoters, detractors, n, *, confidence, n_boot, random_state
     rng = np.random.default_rng(random_state)
     # Resampling respondents only changes the three counts, so draw the counts directly. Weighted
     # counts are p_w * n_eff out of n_eff, so the draw is of round(n_eff) respondents.
-    size = max(int(round(n)), 1)
+    size = max(round(n), 1)
     p, d = promoters / n, detractors / n
     counts = rng.multinomial(size, [p, d, max(1 - p - d, 0.0)], size=n_boot)
     scores = (counts[:, 0] - counts[:, 1]) / size

@@ -238,7 +238,7 @@ def summarise_weights(w, *, source: str, margins: dict | None = None) -> dict:
     """
     w = np.asarray(w, dtype=float)
     positive = w[w > 0]
-    return {"source": source, "margins": margins or {}, "n": int(len(w)),
+    return {"source": source, "margins": margins or {}, "n": len(w),
             "n_eff": effective_n(w), "efficiency": weighting_efficiency(w),
             "design_effect": design_effect(w),
             "min": float(positive.min()) if len(positive) else float("nan"),

@@ -105,7 +105,7 @@ def _weighted_numeric_rows(clean, columns, labels, confidence, w) -> pd.DataFram
         sd_all = 1.0 if not sd_all or np.isnan(sd_all) else sd_all
         for persona in np.unique(labels):
             keep = ok & (labels == persona)
-            mean, half, n_eff = _weighted_mean_half(x[keep], w[keep], confidence)
+            mean, half = _weighted_mean_half(x[keep], w[keep], confidence)
             rows.append({"persona": int(persona), "feature": col, "kind": kind, "level": None, "value": mean,
                          "ci_low": mean - half, "ci_high": mean + half, "n": int(keep.sum()),
                          "overall": mean_all, "effect": (mean - mean_all) / sd_all, "lift": np.nan})
@@ -115,7 +115,7 @@ def _weighted_numeric_rows(clean, columns, labels, confidence, w) -> pd.DataFram
 def _weighted_mean_half(x, w, confidence):
     mean, sd, n_eff = weighted_mean_sd(x, w)
     half = t_half_width(sd, n_eff, confidence=confidence) if n_eff >= 2 else np.nan
-    return mean, half, n_eff
+    return mean, half
 
 
 def _weighted_category_rows(values: pd.Series, labels, confidence, w) -> pd.DataFrame:

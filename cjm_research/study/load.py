@@ -407,7 +407,7 @@ class Study:
         """
         if self.config.rake_to is None:
             return self.columns.weights
-        self.survey  # raking happens when the survey is read
+        _ = self.survey  # raking happens when the survey is read
         return self._raked_column
 
     def weighting(self) -> dict | None:
