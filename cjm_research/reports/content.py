@@ -442,7 +442,7 @@ class QuarterlyReport:
     def weighting_section(self) -> None:
         """What the estimates were weighted to and what it cost (n, effective n, efficiency)."""
         self.note(weighting_statement(self.study, self.language))
-        summary = self.study.weighting()
+        summary = self.study.weighting() if "survey" in self.study.files else None
         if summary is not None and summary["margins_table"] is not None:
             self.table(summary["margins_table"], "weighting_margins", caption=self.t("caption_margins"))
 
@@ -651,8 +651,9 @@ def weighting_statement(study, language: str = "en") -> str:
     >>> weighting_statement(Unweighted())[:30]
     'Estimates are unweighted: ever'
     """
-    summary = study.weighting()
-    if summary is None:
+    files = getattr(study, "files", None)
+    summary = None if files is not None and "survey" not in files else study.weighting()
+    if summary is None:  # no survey (nothing to weight) or no weights declared
         return t("weighting_none", language)
     figures = {k: summary[k] for k in ("n", "n_eff", "efficiency", "design_effect")}
     if summary["source"] == "raking":
@@ -661,16 +662,17 @@ def weighting_statement(study, language: str = "en") -> str:
     return t("weighting_column", language, column=summary["source"], **figures)
 
 
-def methods_appendix(rep: QuarterlyReport, *, confidence: float = 0.95) -> pd.DataFrame:
+def methods_appendix(rep: QuarterlyReport, *, confidence: float | None = None) -> pd.DataFrame:
     """The reviewer's appendix: a row per metric, the multiple-test rule, drivers, personas, weights.
 
-    Columns ``item``, ``definition``, ``interval_method``, ``test``, in the report's language.
-    Metrics the study does not measure say so instead of a definition.
+    Columns ``item``, ``definition``, ``interval_method``, ``test``, in the report's language, at
+    ``confidence`` (default: the report's). Metrics the study does not measure say so instead of
+    a definition.
     """
     from ..evidence.intervals import level_label
 
     lang, study = rep.language, rep.study
-    level = level_label(confidence)
+    level = level_label(rep.confidence if confidence is None else confidence)
     weighted = t("appx_interval_weighted", lang) if study.weight_column else ""
     # Survey metrics carry the weights; event-log rates count customers, who have no survey weight.
     rows = [_metric_row(key, lang, level, weighted if key in ("nps", "csat", "ces") else "", measured, values)
