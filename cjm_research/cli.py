@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from .core.errors import CJMError
@@ -55,9 +56,10 @@ def _cmd_validate(args) -> int:
         print(f"== {quarter} ==")
         print(format_summary(table.drop(columns="quarter")))
     summary = pd.concat(tables, ignore_index=True)
-    print(f"\n{base.config.name}: {len(quarters)} quarter(s) valid; "
-          f"{int((~summary['action'].isin(['read', 'applied'])).sum())} finding(s) handled by the "
-          f"documented rules ({int((summary['check'] == 'rule').sum())} rule(s) applied).")
+    findings = int((~summary['action'].isin(['read', 'applied', 'note'])).sum())
+    print("\n" + textwrap.fill(f"{base.config.name}: {len(quarters)} quarter(s) valid; {findings} finding(s) "
+                               f"handled by the documented rules ({int((summary['check'] == 'rule').sum())} "
+                               "rule(s) applied).", width=100))
     return 0
 
 

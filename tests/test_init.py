@@ -256,3 +256,17 @@ def test_real_marketing_flags_are_named_as_possible_outcomes(shared_data, tmp_pa
     outcome_line = next(line for line in text.splitlines() if line.startswith("outcome:"))
     assert "other 0/1 columns that could be the outcome: 'AcceptedCmp3'" in outcome_line
     assert '"Complain"   # a 0/1 flag: keep it only if it describes who the customer is' in text
+
+
+@pytest.mark.realdata
+def test_real_rare_answer_is_reported_apart_from_junk(shared_data, tmp_path, capsys):
+    # 'Alone' (3 of 2,240) is a real marital status: rare, not junk; 'YOLO' and 'Absurd' are junk
+    path = shared_data / "marketing_campaign" / "marketing_campaign.csv"
+    assert _init([path], tmp_path, capsys, "--quarter", "2014Q2")[0] == 0
+    code, out, err = _validate(tmp_path / "study.yml", capsys)
+    assert code == 0, err
+    assert "Marital_Status: junk category, 4 set to missing: values 'Absurd', 'YOLO'" in out
+    assert "rare category, 3 set to missing: values 'Alone' (3)" in out
+    assert "quality.min_category_share: 0" in out
+    for line in out.splitlines():
+        assert len(line) <= 100, line                     # readable in a terminal, nothing cut

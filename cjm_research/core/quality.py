@@ -17,7 +17,10 @@ Two kinds of problems exist in survey and interview files:
                        not contain it (CSAT 1..5, CES 1..7, touchpoint 1..5) becomes missing
   out of range         a rating outside its scale becomes missing
   junk category        a categorical value on the junk list (``YOLO``, ``Absurd``, ``test``, ``?``,
-                       ...) or seen fewer than 3 times in 1,000 rows becomes missing
+                       ...) becomes missing
+  rare category        on surveys of ``quality.min_category_rows`` (1,000) rows or more, a category
+                       under ``quality.min_category_share`` (0.3%) of rows becomes missing, reported
+                       apart from junk (``Alone`` is a real answer; set the share to 0 to keep it)
   implausible value    an age outside ``quality.age_range`` (default 0..120), a birth year outside
                        ``quality.birth_year_range`` (default: the survey year minus the age range),
                        or a negative count or amount becomes missing
@@ -310,19 +313,26 @@ def _clean_categories(frame: pd.DataFrame, columns: list[str], source, rules=Non
     for column in columns:
         text = frame[column].astype("string").str.strip()
         counts = text.value_counts()
-        rare = set(counts[counts < max(2, rules.min_category_share * len(frame))].index) if applies else set()
-        junk = {v for v in counts.index if v.lower() in junk_list} | rare
-        mask = text.isin(junk)
-        if mask.any():
-            findings.append(_finding(source, column, "junk category", mask.sum(), "set to missing",
+        junk = {v for v in counts.index if v.lower() in junk_list}
+        rare = set(counts[counts < max(2, rules.min_category_share * len(frame))].index) - junk if applies else set()
+        mask = text.isin(junk | rare)
+        if junk:
+            findings.append(_finding(source, column, "junk category", text.isin(junk).sum(), "set to missing",
                                      f"values {shown(sorted(junk))}"))
+        if rare:  # a real but rare answer ('Alone'): said apart from junk, with how to keep it
+            rows = ", ".join(f"{v!r} ({int(counts[v])})" for v in sorted(rare)[:5]) + (
+                f" (+{len(rare) - 5} more)" if len(rare) > 5 else "")
+            findings.append(_finding(source, column, "rare category", text.isin(rare).sum(), "set to missing",
+                                     f"values {rows} are under {rules.min_category_share:.1%} of rows; "
+                                     "set quality.min_category_share: 0 to keep them"))
         total += int(mask.sum())
         frame[column] = text.mask(mask)
     if columns:
-        share = (f"categories under {rules.min_category_share:.1%} of rows" if applies else
-                 f"no rare-category rule (needs {rules.min_category_rows} rows and min_category_share > 0)")
+        share = (f"so do categories under {rules.min_category_share:.1%} of rows" if applies else
+                 f"rare categories are kept (that rule needs {rules.min_category_rows} rows and "
+                 "min_category_share > 0)")
         findings.append(_rule(source, columns, "junk categories", total,
-                              f"values {shown(sorted(junk_list), 4)} and {share} become missing"))
+                              f"values {shown(sorted(junk_list), 4)} become missing; {share}"))
     return findings
 
 
@@ -503,12 +513,45 @@ def quality_summary(study) -> pd.DataFrame:
     return table
 
 
-def format_summary(table: pd.DataFrame) -> str:
-    """Plain-text rendering of :func:`quality_summary` for the command line."""
+def format_summary(table: pd.DataFrame, *, width: int = 100) -> str:
+    """Plain-text rendering of :func:`quality_summary` for the command line.
+
+    One block per file: what was read, then one line per finding (column, check, count, action,
+    detail) and one per rule that ran, wrapped at ``width`` characters so that long details stay
+    readable in a terminal (a wide table cuts them at the edge).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame([
+    ...     {"file": "d/survey.csv", "column": "", "check": "rows", "count": 240, "action": "read",
+    ...      "detail": "23 columns"},
+    ...     {"file": "d/survey.csv", "column": "Age", "check": "young respondents", "count": 23,
+    ...      "action": "kept", "detail": "ages 7, 8 are under 14"}])
+    >>> print(format_summary(table))
+    survey.csv: 240 rows read (23 columns)
+      - Age: young respondents, 23 kept: ages 7, 8 are under 14
+    """
+    import textwrap
+
     if table.empty:
         return "No findings."
-    shown = table.assign(file=table["file"].map(lambda p: Path(p).name))
-    return shown.to_string(index=False, max_colwidth=70)
+    lines = []
+    for file, rows in table.groupby(table["file"].map(lambda p: Path(str(p)).name), sort=False):
+        read = rows[rows["check"] == "rows"]
+        head = (f"{file}: {int(read['count'].iloc[0])} rows read ({read['detail'].iloc[0]})"
+                if len(read) else f"{file}:")
+        lines.append(head)
+        for _, row in rows[rows["check"] != "rows"].iterrows():
+            column = f"{row['column']}: " if str(row["column"]).strip() else ""
+            if row["check"] == "rule":
+                text = f"- rule on {column}{row['detail']} ({int(row['count'])} value(s) changed)"
+            elif row["action"] == "note":
+                text = f"- note: {column}{row['detail']}"
+            else:
+                text = f"- {column}{row['check']}, {int(row['count'])} {row['action']}: {row['detail']}"
+            lines += textwrap.wrap(text, width=width, initial_indent="  ", subsequent_indent="    ",
+                                   break_on_hyphens=False)
+    return "\n".join(lines)
 
 
 __all__ = ["QualityRules", "plain", "shown", "study_rules", "clean_survey", "check_interviews", "quality_summary", "format_summary", "rating_columns",
