@@ -35,8 +35,8 @@ from tqdm.auto import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cjm_research.personas.model import PersonaModel  # noqa: E402
-from cjm_research.personas.selection import best_k, vote  # noqa: E402
+from cjm_research.personas.model import PersonaModel
+from cjm_research.personas.selection import best_k, vote
 
 K_RANGE = (2, 10)
 SEED = 0  # offset of the synthetic sets' seeds (set by panel())
@@ -169,7 +169,7 @@ def main() -> None:
         chosen = [vote(dict(r), voters=members) for r in table[SINGLE].to_dict("records")]
         votes[label] = float((np.array(chosen) == table["true k"]).mean())
     best_votes = dict(sorted(votes.items(), key=lambda kv: -kv[1])[:4])
-    rates = {SHORT[c] if c in SHORT else c: v for c, v in rates.items()}
+    rates = {SHORT.get(c, c): v for c, v in rates.items()}
     rates["toolkit: vote(PS, gap, CH), ties to smaller k (criterion='auto')"] = float((table["toolkit auto"] == table["true k"]).mean())
     summary = pd.DataFrame({"rule": list(rates) + list(best_votes),
                             "hit rate": list(rates.values()) + list(best_votes.values())})

@@ -13,10 +13,10 @@ from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import adjusted_rand_score
+from test_personas import FEATURES, blobs
 
 import cjm_research as cjm
 from cjm_research.core.errors import CJMError, ParameterError
-from test_personas import FEATURES, blobs
 
 LEGACY = Path(__file__).parent / "data" / "legacy_spec"
 

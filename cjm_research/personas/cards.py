@@ -39,7 +39,8 @@ def cards_frame(model, *, interviews=None, representatives: int = 3, quotes: int
 
 
 def _quotes(ranked: pd.DataFrame, interviews: pd.DataFrame, per_persona: int, names=None) -> pd.Series:
-    from ..evidence.text import redact  # lazily: the text module pulls in language resources
+    # imported lazily: the text module pulls in language resources
+    from ..evidence.text import redact
 
     names = list(names or []) + participant_names(interviews)
 

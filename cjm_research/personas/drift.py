@@ -15,9 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import features as pf
 from ..core.errors import DataError, preview
-
+from . import features as pf
 
 # Jung, Jansen & Salminen (2019), "Personas changing over time: analyzing variations of data-driven
 # personas during a two-year period", CHI EA '19, doi:10.1145/3290607.3312955: 18.7 % a month.

@@ -28,12 +28,28 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from . import features as pf
-from . import profiles as pp
 from ..core.errors import CJMError, DataError, ParameterError, check_choice, preview
 from ..evidence.validity import SEEDS_AGREE, persona_reading, silhouette_band
-from .methods import LIKELIHOOD, METHODS, MIXED, calinski_harabasz, fit_k, total_ss, ward_tree, within_ss
-from .selection import VOTERS, best_k, gap_statistic, mixture_bic, prediction_strength, vote
+from . import features as pf
+from . import profiles as pp
+from .methods import (
+    LIKELIHOOD,
+    METHODS,
+    MIXED,
+    calinski_harabasz,
+    fit_k,
+    total_ss,
+    ward_tree,
+    within_ss,
+)
+from .selection import (
+    VOTERS,
+    best_k,
+    gap_statistic,
+    mixture_bic,
+    prediction_strength,
+    vote,
+)
 from .stability import bootstrap_jaccard, stability_frame
 
 CRITERIA = ["auto", "vote", "calinski_harabasz", "silhouette", "davies_bouldin", "gap", "bic", "prediction_strength"]
@@ -163,7 +179,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         self.n_seeds = n_seeds
 
     # ---------------------------------------------------------------- fitting
-    def fit(self, X: pd.DataFrame, y=None, *, source: str = "data") -> "PersonaModel":
+    def fit(self, X: pd.DataFrame, y=None, *, source: str = "data") -> PersonaModel:
         """Clean, encode and cluster the respondents ``X`` (a DataFrame); returns self.
 
         Parameters
@@ -189,7 +205,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         with threadpool_limits(self.n_threads):
             return self._fit_encoded(df, clean, encoded)
 
-    def fit_like(self, other: "PersonaModel") -> "PersonaModel":
+    def fit_like(self, other: PersonaModel) -> PersonaModel:
         """Fit on the data and encoding of another fitted model with the same features.
 
         Cleaning rules, encoder and encoded matrix are reused, so trying another method, k or seed
@@ -202,7 +218,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         with threadpool_limits(self.n_threads):
             return self._fit_encoded(other.data_, other.clean_, other.X_)
 
-    def _fit_encoded(self, df, clean, X) -> "PersonaModel":
+    def _fit_encoded(self, df, clean, X) -> PersonaModel:
         # Split from fit so the explorer can refit clusters without re-encoding the data.
         self.n_features_in_, self.data_, self.clean_, self.X_ = X.shape[1], df, clean, X
         self._views, self._stability, self._seeds, self._tree = {}, None, None, None
@@ -253,7 +269,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         # Fitted on a sample: everyone else is assigned by the fitted model, as predict would.
         return raw if self._rows is None else assigner.predict(self.X_, self._matrix)
 
-    def choose_k(self, k: int) -> "PersonaModel":
+    def choose_k(self, k: int) -> PersonaModel:
         """Switch to another k of those evaluated by ``k="auto"`` without refitting (``keep_fits=True``).
 
         Merges and names go back to the defaults of the new clustering; parameters are unchanged.
@@ -521,7 +537,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         return pd.DataFrame({self.id_column_ or "row": ids.to_numpy(), "persona": labels,
                              "persona_name": names[labels]})
 
-    def rename(self, mapping, name: str | None = None) -> "PersonaModel":
+    def rename(self, mapping, name: str | None = None) -> PersonaModel:
         """Rename personas: ``rename(0, "Value seekers")``, a ``{id: name}`` dict or a full list."""
         names = self.names_
         if isinstance(mapping, list):
@@ -541,7 +557,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         if not isinstance(persona, (int, np.integer)) or not 0 <= persona < self.k_:
             raise ParameterError(f"persona {persona!r} does not exist; personas are 0..{self.k_ - 1}.")
 
-    def merge(self, personas, *, name: str | None = None) -> "PersonaModel":
+    def merge(self, personas, *, name: str | None = None) -> PersonaModel:
         """Merge personas into the one with the smallest id; ids stay 0..k-1 in order."""
         personas = sorted({int(p) for p in personas})
         for p in personas:
@@ -741,7 +757,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
                 "id_column": self.id_column_, "merges": [dict(m) for m in self.merges_],
                 "names": self.names_}
 
-    def stored(self) -> "PersonaModel":
+    def stored(self) -> PersonaModel:
         """A copy holding what ``predict``, ``profile``, ``stability``, ``drift`` and ``cards`` need.
 
         Kept: the parameters, the cleaning rules, encoder and fitted clusterer, the cleaned persona
@@ -761,7 +777,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
             slim.progress = False
         return slim
 
-    def restored(self) -> "PersonaModel":
+    def restored(self) -> PersonaModel:
         """Rebuild, in place, what :meth:`stored` dropped and can be derived again; returns self."""
         self.X_ = self.preprocessor_.transform(self.clean_)
         self._matrix = self.method_matrix(self.clean_, self.X_)
@@ -792,7 +808,7 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         return save_model(self, path)
 
     @classmethod
-    def load(cls, path, *, fitted: bool = True) -> "PersonaModel":
+    def load(cls, path, *, fitted: bool = True) -> PersonaModel:
         """Read a spec; with ``fitted=True`` (and the ``.joblib`` next to it) the fitted model too.
 
         Models stored by earlier versions load too: their old module paths are mapped to the

@@ -17,7 +17,8 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 from tqdm.auto import tqdm
 
-from ..evidence.validity import DISSOLVED, jaccard_verdict as reading
+from ..evidence.validity import DISSOLVED
+from ..evidence.validity import jaccard_verdict as reading
 
 
 def bootstrap_jaccard(refit, raw: np.ndarray, mapping: np.ndarray, *, n_boot: int = 30, seed: int = 0,

@@ -27,11 +27,11 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..viz import personas as plots
 from ..core.errors import CJMError
 from ..personas.features import KINDS, infer_kind, resolve_features
 from ..personas.methods import METHODS
 from ..personas.model import PersonaModel
+from ..viz import personas as plots
 
 
 def _axes(size, dpi):
