@@ -1,0 +1,218 @@
+"""Real third-party files, not the demo, from raw files to a report: the new researcher's path.
+
+``cjm init FILES`` -> the few edits a researcher makes (scripted here, each one commented) ->
+``cjm validate`` -> :func:`cjm_research.reports.make_report`, then the HTML is read as a researcher
+reads it: it names what the study does not measure, its tables hold no ``nan`` / ``None`` /
+``n/a%`` cells and no counts printed as ``9,227.0``.
+
+Problems that live in another engineer's module are recorded in ``/work/helpers/trial_findings.md``;
+the single assertion they break is marked ``pytest.xfail("F<n>")`` where it fails, so the rest of
+the path stays tested. Every test reads ``../shared/data`` and skips cleanly without it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import cjm_research as cjm
+from cjm_research.cli import main as cjm_main
+
+pytestmark = [pytest.mark.slow, pytest.mark.realdata]
+
+# table columns that count people, rows or steps: whole numbers, never "1434.0"
+COUNT_HEADERS = {"n", "count", "customers", "lost at this step", "step no.", "rank", "jumlah", "pelanggan"}
+EMPTY_WORDS = {"nan", "none", "nat", "<na>", "n/a%", "nan%"}
+
+
+def _init(files, out: Path, quarter: str, capsys) -> Path:
+    code = cjm_main(["init", *map(str, files), "--out", str(out), "--quarter", quarter])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    return out / "study.yml"
+
+
+def _validate(path: Path, capsys) -> str:
+    code = cjm_main(["validate", str(path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured.out
+
+
+def _edit_yaml(path: Path, edit) -> None:
+    """Apply a researcher's edit to a YAML file the way they would: load, change, save."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _report(path: Path, quarter: str, out: Path) -> str:
+    from cjm_research.reports import make_report
+
+    result = make_report(path, quarter, out=out, progress=False)
+    assert result.status == "built"
+    return result.html.read_text(encoding="utf-8")
+
+
+def _tables(html: str) -> list[tuple[list[str], list[list[str]]]]:
+    """(headers, rows of cell texts) of every table in the report."""
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    out = []
+    for table in root.iter("table"):
+        headers = [th.text_content().strip() for th in table.iter("th")]
+        rows = [[td.text_content().strip() for td in tr.iter("td")] for tr in table.iter("tr")]
+        out.append((headers, [r for r in rows if r]))
+    return out
+
+
+def _text(html: str) -> str:
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    for bad in root.xpath("//style|//script"):
+        bad.drop_tree()
+    return re.sub(r"\s+", " ", root.text_content())
+
+
+def _not_measured(text: str) -> str:
+    """The report's opening 'Not measured in this study: ...' sentence."""
+    found = re.search(r"Not measured in this study: ([^.]*)\.", text)
+    assert found, "the report does not say what the study cannot measure"
+    return found.group(1)
+
+
+def assert_readable_tables(html: str) -> None:
+    """No missing-value words in any cell; counts are whole numbers written without '.0'."""
+    for headers, rows in _tables(html):
+        for row in rows:
+            for cell in row:
+                assert cell.lower() not in EMPTY_WORDS, (headers, row)
+                assert not re.search(r"\bnan\b|\bNone\b|n/a%", cell), (headers, row)
+            for header, cell in zip(headers[-len(row):], row):
+                if header.lower() in COUNT_HEADERS and cell:
+                    assert re.fullmatch(r"-?[\d,]+", cell), (header, cell, headers)
+    text = _text(html)
+    assert not re.search(r"n=\d[\d,]*\.0\b|\d,\d{3}\.0\b", text), re.findall(r".{40}\d\.0\b.{10}", text)[:3]
+
+
+# ----------------------------------------------------------------------- marketing_campaign (survey)
+def _marketing_edits(study_yml: Path) -> None:
+    """The researcher's edits to the generated marketing_campaign study (survey only, outcome Response).
+
+    1. drop the 0/1 flags from the persona features: the campaign acceptances and the complaint are
+       behaviours or outcomes, not traits (the init comment says so on each);
+    2. the customers are adults: ``quality.age_range: [18, 99]`` (turns the birth-year range too);
+    3. keep ``Response`` as the binary outcome (the init guess).
+    """
+    def edit(data):
+        features = data["survey"]["persona_features"]
+        features["ordinal"] = [c for c in features["ordinal"] if not (c.startswith("AcceptedCmp") or c == "Complain")]
+        data["quality"]["age_range"] = [18, 99]
+        assert data["outcome"]["column"] == "Response" and data["outcome"]["kind"] == "binary"
+
+    _edit_yaml(study_yml, edit)
+
+
+def _marketing_framework(framework_yml: Path) -> None:
+    """4. name the journey: the generated framework has one stage `journey` and no touchpoints (the
+    file has no rating columns); the researcher names the shopping stage and its three channels."""
+    def edit(data):
+        data["stages"] = [{"id": "shopping", "label": "Shopping"}]
+        data["touchpoints"] = [
+            {"id": "web", "label": "Web shop", "stage": "shopping", "channel": "web"},
+            {"id": "catalog", "label": "Catalogue", "stage": "shopping", "channel": "mail"},
+            {"id": "store", "label": "Store", "stage": "shopping", "channel": "store"}]
+
+    _edit_yaml(framework_yml, edit)
+
+
+def test_marketing_campaign_survey_with_a_binary_outcome(shared_data, tmp_path, capsys):
+    source = shared_data / "marketing_campaign" / "marketing_campaign.csv"
+    study_yml = _init([source], tmp_path / "mkt", "2014Q2", capsys)
+    _marketing_edits(study_yml)
+    _marketing_framework(tmp_path / "mkt" / "framework.yml")
+    out = _validate(study_yml, capsys)
+    assert "rare category" in out and "birth year outside 1915..1996" in out   # the adult rule ran
+    study = cjm.load_study(study_yml)
+    assert study.outcome.values.dropna().isin([0.0, 1.0]).all() and study.outcome.values.notna().sum() == 2240
+
+    html = _report(study_yml, "2014Q2", tmp_path / "reports")
+    text = _text(html)
+    missing = _not_measured(text)
+    for word in ("NPS", "CSAT", "CES", "interviews", "an event log"):
+        assert word in missing, (word, missing)
+    assert "Traceback" not in text
+    assert_readable_tables(html)
+    # the outcome is measured (2,240 answers): the report must not also call it unmeasured
+    if "an overall outcome" in missing:
+        pytest.xfail("F5")
+
+
+def test_marketing_campaign_with_the_generated_framework(shared_data, tmp_path, capsys):
+    """Without edit 4 (a framework with no touchpoints) the report must still build and say why."""
+    from cjm_research.reports.runner import ReportError
+
+    source = shared_data / "marketing_campaign" / "marketing_campaign.csv"
+    study_yml = _init([source], tmp_path / "mkt", "2014Q2", capsys)
+    _marketing_edits(study_yml)
+    _validate(study_yml, capsys)
+    try:
+        html = _report(study_yml, "2014Q2", tmp_path / "reports")
+    except ReportError as exc:
+        if "KeyError: 'stage'" in str(exc):
+            pytest.xfail("F1")
+        raise
+    assert "Not measured in this study" in html
+    assert_readable_tables(html)
+
+
+# ----------------------------------------------------------------------- receipt.csv (events only)
+def _receipt_edits(study_yml: Path, framework_yml: Path) -> None:
+    """The researcher's edits to the generated receipt study (an event log alone).
+
+    1. the timestamps carry +01:00/+02:00 (the init comment says so): the citizens are in the
+       Netherlands, ``timezone: Europe/Amsterdam``;
+    2. rename the guessed stages early / middle / late (ids kept, labels in the process's words).
+    """
+    def study(data):
+        assert data["events"] == {"customer": "case:concept:name", "timestamp": "time:timestamp",
+                                  "event": "concept:name", "channel": "case:channel"}
+        data["timezone"] = "Europe/Amsterdam"
+
+    def framework(data):
+        labels = {"early": "Receipt", "middle": "Assessment", "late": "Decision"}
+        for stage in data["stages"]:
+            stage["label"] = labels[stage["id"]]
+
+    _edit_yaml(study_yml, study)
+    _edit_yaml(framework_yml, framework)
+
+
+def test_receipt_event_log_alone(shared_data, tmp_path, capsys):
+    source = shared_data / "event_logs" / "receipt.csv"
+    study_yml = _init([source], tmp_path / "receipt", "2011Q4", capsys)
+    assert "UTC offsets +01:00, +02:00" in study_yml.read_text(encoding="utf-8")
+    _receipt_edits(study_yml, tmp_path / "receipt" / "framework.yml")
+    out = _validate(study_yml, capsys)
+    assert "8577 rows read (1434 customers)" in out
+    study = cjm.load_study(study_yml)
+    assert study.framework.stages == ["early", "middle", "late"] and "survey" not in study.files
+
+    html = _report(study_yml, "2011Q4", tmp_path / "reports")
+    text = _text(html)
+    missing = _not_measured(text)
+    for word in ("NPS", "CSAT", "CES", "a survey", "interviews"):
+        assert word in missing, (word, missing)
+    assert "Receipt" in text and "Assessment" in text and "Decision" in text   # the study's labels
+    assert_readable_tables(html)
+    funnel = next(rows for headers, rows in _tables(html) if "Lost at this step" in headers)
+    reached = [int(r[2].replace(",", "")) for r in funnel]
+    assert reached[0] == 1434 and reached == sorted(reached, reverse=True)
+    # with no survey there are no respondents to weight: the weighting note must not claim any
+    if "every respondent counts once" in text:
+        pytest.xfail("F2")
