@@ -138,10 +138,13 @@ def test_report_names_what_the_study_cannot_measure(shape, tmp_path):
     result = make_report(path, study.quarter, out=tmp_path / "reports", progress=False)
     html = result.html.read_text(encoding="utf-8")
     assert "Traceback" not in html and "Error" not in html.split("<body")[-1][:200]
-    assert "Not measured in this study" in html
-    for kind, words in (("interviews", "interviews"), ("events", "an event log")):
+    from cjm_research.core.labels import t
+
+    lang = study.config.language  # the report speaks the study's language
+    assert t("not_measured", lang, what="").split(":")[0] in html
+    for kind in ("survey", "interviews", "events"):
         if kind not in study.files:
-            assert words in html, (name, kind)
+            assert t(f"measure_{kind}", lang) in html, (name, kind)
     if not study.columns.ces:
         assert "CES" in html
     assert ".0 n=" not in html and "n/a%" not in html
