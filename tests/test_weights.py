@@ -687,3 +687,18 @@ def test_compare_quarters_uses_the_study_weights():
     assert len(merged) == len(expected) and len(out) == len(expected) + 1
     assert np.allclose(merged["change"], merged["change_expected"])
     assert np.allclose(merged["p_unc"], merged["p_unc_expected"])
+
+
+def test_quarter_comparison_reports_n_and_effective_n():
+    from cjm_research.journey.compare import compare_answers
+
+    q1, q2 = (load_study(f"{OMNI}/study.yml", quarter=q) for q in ("2026Q1", "2026Q2"))
+    a, b = q1.survey.assign(persona="all"), q2.survey.assign(persona="all")
+    options = {"columns": q2.columns, "framework": q2.framework}
+    plain = compare_answers(a, b, **options)
+    assert (plain["n_eff_earlier"] == plain["n_earlier"]).all()
+    weighted = compare_answers(a, b, weights="weight", **options)
+    nps = weighted[weighted["metric"] == "nps"].iloc[0]
+    answered = a["nps"].notna()
+    assert nps["n_eff_earlier"] == pytest.approx(wt.effective_n(a.loc[answered, "weight"]))
+    assert nps["n_eff_earlier"] < nps["n_earlier"]

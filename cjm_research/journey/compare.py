@@ -144,7 +144,8 @@ def rank_opportunities(current, future, *, persona=None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- quarter over quarter
 
 QUARTER_COLUMNS = ["stage", "persona", "metric", "item", "earlier", "later", "change", "ci_low", "ci_high",
-                   "p_unc", "p_adj", "mde", "n_earlier", "n_later", "significant", "direction"]
+                   "p_unc", "p_adj", "mde", "n_earlier", "n_later", "n_eff_earlier", "n_eff_later",
+                   "significant", "direction"]
 _LOWER_IS_BETTER = {"ces"}
 _OUTCOME = "_outcome"  # the outcome's values, added to the answers under a name no survey uses
 
@@ -230,7 +231,8 @@ def compare_quarters(earlier, later, *, personas=None, method: str = "holm", alp
     DataFrame
         ``stage, persona, metric, item, earlier, later, change, ci_low, ci_high, p_unc``
         (unadjusted), ``p_adj`` (adjusted across the family), ``mde, n_earlier, n_later,
-        significant, direction``; ``attrs`` holds ``cells_tested``, ``method``, ``alpha`` and
+        n_eff_earlier, n_eff_later`` (Kish effective n; equal to n without weights), ``significant,
+        direction``; ``attrs`` holds ``cells_tested``, ``method``, ``alpha`` and
         ``confidence``.
 
     Examples
@@ -299,7 +301,8 @@ def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, 
     return {"stage": stage, "persona": persona, "metric": metric, "item": item, "earlier": res["estimate_a"],
             "later": res["estimate_b"], "change": res["difference"], "ci_low": res["ci_low"],
             "ci_high": res["ci_high"], "p_unc": res["p_value"], "mde": res["mde"],
-            "n_earlier": res["n_a"], "n_later": res["n_b"]}
+            "n_earlier": res["n_a"], "n_later": res["n_b"], "n_eff_earlier": res["n_eff_a"],
+            "n_eff_later": res["n_eff_b"]}
 
 
 def _test_kind(metric, outcome, values, columns) -> tuple[str, dict]:
@@ -328,7 +331,8 @@ def _drift(data_a, data_b, personas, confidence, *, weights=None) -> list[dict]:
         rows.append({"stage": JOURNEY, "persona": persona, "metric": "persona_share", "item": persona,
                      "earlier": res["estimate_a"], "later": res["estimate_b"], "change": res["difference"],
                      "ci_low": res["ci_low"], "ci_high": res["ci_high"], "p_unc": res["p_value"],
-                     "mde": res["mde"], "n_earlier": res["n_a"], "n_later": res["n_b"]})
+                     "mde": res["mde"], "n_earlier": res["n_a"], "n_later": res["n_b"],
+                     "n_eff_earlier": res["n_eff_a"], "n_eff_later": res["n_eff_b"]})
     return rows
 
 
