@@ -171,7 +171,8 @@ def nps(data, column=None, *, by=None, weights=None, promoters=(9, 10), detracto
     weights : str, optional
         Column of survey weights: the score is ``100 * (p_w - d_w)`` with weighted promoter and
         detractor shares, and the interval uses ``p_w * n_eff`` promoters and ``d_w * n_eff``
-        detractors out of the Kish ``n_eff``.
+        detractors out of the Kish ``n_eff`` (the bootstrap draws ``round(n_eff)`` respondents
+        at the weighted shares).
     promoters, detractors : tuple of int
         Inclusive answer ranges; defaults 9-10 and 0-6.
     interval : {"adjusted-wald", "bootstrap"}
