@@ -270,3 +270,20 @@ def test_real_rare_answer_is_reported_apart_from_junk(shared_data, tmp_path, cap
     assert "quality.min_category_share: 0" in out
     for line in out.splitlines():
         assert len(line) <= 100, line                     # readable in a terminal, nothing cut
+
+
+@pytest.mark.realdata
+def test_real_qualtrics_labelled_scale_is_an_outcome(shared_data, tmp_path, capsys):
+    # Qualtrics exports the scale as '4 - Very impressive': the code is the answer
+    path = shared_data / "qualtrics" / "impressive_climate_qualtrics.csv"
+    assert _init([path], tmp_path, capsys, "--quarter", "2025Q4")[0] == 0
+    data = yaml.safe_load((tmp_path / "study.yml").read_text())
+    data["outcome"] = {"column": "Impressiveness", "kind": "scale", "scale": [1, 5], "positive": [4, 5]}
+    (tmp_path / "study.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    code, _, err = _validate(tmp_path / "study.yml", capsys)
+    assert code == 0, err
+    outcome = cjm.load_study(tmp_path / "study.yml").outcome
+    raw = cjm.read_survey(path)["Impressiveness"]
+    assert outcome.values.notna().sum() == raw.notna().sum() == 452
+    assert (outcome.values == 5).sum() == (raw == "5 - Extremely impressive").sum()
+    assert outcome.positive.mean() == pytest.approx(raw.str[0].isin(["4", "5"]).mean())

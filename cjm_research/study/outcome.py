@@ -18,7 +18,8 @@ Declared in the study file at the top level::
   would silently move respondents between outcomes.
 * ``scale``: numbers on ``scale: [low, high]`` (default 1..5), kept as they are; ``positive``
   (optional) lists the top-box values, for a share. Values off the scale become missing and are
-  reported in the data-quality summary.
+  reported in the data-quality summary. Coded labels (``'4 - Very impressive'``, as Qualtrics
+  exports a labelled scale) are read as their code when every answer has one.
 
 Key-driver analysis uses :attr:`Outcome.values`: a float Series aligned with the survey.
 """
@@ -221,8 +222,33 @@ def _labels(raw: pd.Series, spec: OutcomeSpec, source):
     return values, []
 
 
-def _on_scale(raw: pd.Series, spec: OutcomeSpec, source):
+CODED_LABEL = r"^\s*(-?\d+(?:\.\d+)?)\s*(?:[-=:.)]|\u2013)\s*\S"
+
+
+def scale_codes(raw: pd.Series) -> pd.Series:
+    """Numbers of a scale column, reading the code of coded labels such as ``'4 - Very impressive'``.
+
+    Qualtrics and SPSS exports often write a scale as its labels with the code in front; when every
+    answer has that form, the code is the answer. Other text stays unreadable (missing).
+
+    Examples
+    --------
+    >>> scale_codes(pd.Series(["4 - Very impressive", "1 - Not very impressive", None])).tolist()
+    [4.0, 1.0, nan]
+    >>> scale_codes(pd.Series(["5", "3"])).tolist()
+    [5.0, 3.0]
+    """
     values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    text = _text(raw)
+    if text.notna().any() and values[text.notna()].isna().all():
+        codes = text.str.extract(CODED_LABEL)[0]
+        if codes[text.notna()].notna().all():
+            return pd.to_numeric(codes, errors="coerce").astype("float64")
+    return values
+
+
+def _on_scale(raw: pd.Series, spec: OutcomeSpec, source):
+    values = scale_codes(raw)
     text = _text(raw)
     bad = text.notna() & values.isna()
     if bad.any():
@@ -243,4 +269,4 @@ def _plain(value):
     return int(number) if number.is_integer() else number
 
 
-__all__ = ["OutcomeSpec", "Outcome", "parse_outcome", "outcome_values", "KINDS"]
+__all__ = ["OutcomeSpec", "Outcome", "parse_outcome", "outcome_values", "scale_codes", "KINDS"]
