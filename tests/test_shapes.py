@@ -117,3 +117,27 @@ def test_confidence_changes_numbers_attrs_and_texts(tmp_path):
     details = " ".join(narrow.table()["detail"].dropna())
     assert "90%" in details and "95%" not in details
     assert narrow.drivers().attrs["confidence"] == 0.9
+
+
+def _texts(ax):
+    import matplotlib.pyplot as plt
+
+    texts = [t.get_text() for t in ax.figure.findobj(lambda o: hasattr(o, "get_text"))]
+    plt.close(ax.figure)
+    return "\n".join(texts)
+
+
+def test_map_shows_touchpoints_worst_first_wrapped_with_more_and_integer_n(tmp_path):
+    study, jm = _map(tmp_path, outcome="text", n=400)
+    ratings = jm.table(lane="touchpoints", stage="in_flight").query("source == 'rating'")
+    worst = ratings.sort_values("value")["item"].tolist()
+    text = _texts(jm.plot(max_items=4, width=200))
+    label = study.framework.label
+    positions = [text.find(label(tp) + ":") for tp in worst[:4]]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)   # worst rated first
+    assert label(worst[-1]) + ":" not in text and "(+2 more)" in text          # 6 in-flight, 4 shown
+    wrapped = _texts(jm.plot())                                                 # default width wraps
+    assert "..." not in wrapped and "n/a%" not in wrapped
+    assert "Departure/arrival time convenient:" in wrapped.replace("\n  ", " ")
+    assert "rated 1-2 (n=" in wrapped and ".0)" not in wrapped
+    assert "Not measured in this study: NPS, CSAT, CES" in wrapped

@@ -191,6 +191,7 @@ class Evidence:
     repurchase: object = ("purchase", "repeat_purchase")
     min_cell_size: int = 5
     n_boot: int = 200
+    progress: bool = False
     confidence: float = 0.95
     outcome: Outcome | None = None
     definitions: dict = field(default_factory=dict)
@@ -721,7 +722,9 @@ def _persona_drivers(ev: Evidence, group: pd.DataFrame, ratings: dict, persona: 
     if len(usable) < 2 or group["_outcome"].notna().sum() < max(ev.min_cell_size, len(usable) + 2):
         return []  # too few respondents for a driver model; the cell would be masked anyway
     tp_of = {col: tp for tp, col in ratings.items()}
-    options = {"missing": "pairwise", "n_boot": ev.n_boot, "confidence": ev.confidence, "weights": ev.weights}
+    options = {"missing": "pairwise", "n_boot": ev.n_boot, "confidence": ev.confidence, "weights": ev.weights,
+               # a bootstrap on a large survey takes a while: show it (a small one would only flicker)
+               "progress": ev.progress and len(group) >= 20_000}
     try:
         # Pairwise: respondents rate only the touchpoints they used, listwise would drop most of them.
         kd = key_drivers(group, usable, "_outcome", **options)

@@ -381,7 +381,8 @@ def current_state(study, personas=None, *, min_cell_size: int | None = None, top
 
     size = study.config.min_cell_size if min_cell_size is None else int(min_cell_size)
     evidence = lanes.Evidence.collect(study, personas, low_rating=low_rating, top=top, min_cell_size=size,
-                                      n_boot=n_boot, confidence=check_confidence(confidence), outcome=outcome)
+                                      n_boot=n_boot, confidence=check_confidence(confidence), outcome=outcome,
+                                      progress=progress)
     frames = [builder(evidence) for builder in tqdm(lanes.BUILDERS, desc="journey lanes",
                                                     disable=not progress, leave=False)]
     sources = [kind for kind in ("survey", "interviews", "events") if kind in study.files]
