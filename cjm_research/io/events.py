@@ -289,7 +289,13 @@ def event_table(source, *, customer: str | None = None, timestamp: str | None = 
     ties_first = [ibis.asc(table[k], nulls_first=False) for k in tie_keys]
     order = ibis.window(group_by="customer", order_by=["timestamp", *ties_first, ROW])
     table = table.mutate(pos=ibis.row_number().over(order), next_event=table.event.lead().over(order))
-    table = materialise(table.drop(ROW, *tie_keys), con)
+    # A column the log does not have (no value, no channel and no framework to fill it) is all
+    # null: it is added back on top of the stored events rather than sorted and stored with them.
+    absent = [c for c in ("channel", "value") if mapping[c] is None and not (c == "channel" and framework)]
+    columns = table.columns
+    stored = materialise(table.drop(ROW, *tie_keys, *absent), con)
+    table = stored.select(*[stored[c] if c not in absent else ibis.null(table[c].type()).name(c)
+                            for c in columns if c not in (ROW, *tie_keys)])
     _check_parsed(table, raw, con, source, mapping["timestamp"], mapping["customer"], mapping["event"],
                   lifecycle)
     if framework is not None:
