@@ -279,6 +279,7 @@ def test_real_qualtrics_labelled_scale_is_an_outcome(shared_data, tmp_path, caps
     assert _init([path], tmp_path, capsys, "--quarter", "2025Q4")[0] == 0
     data = yaml.safe_load((tmp_path / "study.yml").read_text())
     data["outcome"] = {"column": "Impressiveness", "kind": "scale", "scale": [1, 5], "positive": [4, 5]}
+    data["survey"]["persona_features"]["categorical"].remove("Impressiveness")   # now the outcome
     (tmp_path / "study.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     code, _, err = _validate(tmp_path / "study.yml", capsys)
     assert code == 0, err
@@ -287,3 +288,16 @@ def test_real_qualtrics_labelled_scale_is_an_outcome(shared_data, tmp_path, caps
     assert outcome.values.notna().sum() == raw.notna().sum() == 452
     assert (outcome.values == 5).sum() == (raw == "5 - Extremely impressive").sum()
     assert outcome.positive.mean() == pytest.approx(raw.str[0].isin(["4", "5"]).mean())
+
+
+@pytest.mark.realdata
+def test_real_outcome_left_among_the_persona_features_is_named(shared_data, tmp_path, capsys):
+    # a researcher picks Impressiveness as the outcome but forgets it is a generated feature
+    path = shared_data / "qualtrics" / "impressive_climate_qualtrics.csv"
+    assert _init([path], tmp_path, capsys, "--quarter", "2025Q4")[0] == 0
+    data = yaml.safe_load((tmp_path / "study.yml").read_text())
+    assert "Impressiveness" in data["survey"]["persona_features"]["categorical"]
+    data["outcome"] = {"column": "Impressiveness", "kind": "scale", "scale": [1, 5]}
+    (tmp_path / "study.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    code, _, err = _validate(tmp_path / "study.yml", capsys)
+    assert code == 1 and "outcome column 'Impressiveness' is also listed under 'survey.persona_features'" in err

@@ -225,6 +225,12 @@ def read_study_config(path: str | Path) -> StudyConfig:
     except Exception:
         raise ConfigError(f"{path}: key 'timezone' must be an IANA time zone such as "
                           f"'Asia/Jakarta', got {timezone!r}.") from None
+    outcome = parse_outcome(data.get("outcome"), path)
+    if outcome is not None and outcome.column in survey.feature_list:
+        # personas cut on the outcome make every per-persona driver and outcome share circular
+        raise ConfigError(f"{path}: the outcome column {outcome.column!r} is also listed under "
+                          "'survey.persona_features'; remove it there (personas describe who the "
+                          "customers are, the outcome is what happened to them).")
     return StudyConfig(
         path=path, name=str(data.get("name", path.stem)), framework=framework, survey=survey,
         interviews=dict(data.get("interviews") or {}), events=dict(data.get("events") or {}),
@@ -233,7 +239,7 @@ def read_study_config(path: str | Path) -> StudyConfig:
         truth=path.parent / data["truth"] if data.get("truth") else None,
         language=language, min_cell_size=int(data.get("min_cell_size", 5)), timezone=timezone,
         redact_names=_name_list(data.get("redact_names"), path),
-        outcome=parse_outcome(data.get("outcome"), path), quality=quality,
+        outcome=outcome, quality=quality,
         rake_to=_rake_to(data.get("weighting"), survey, path))
 
 
