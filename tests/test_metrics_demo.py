@@ -20,11 +20,11 @@ def test_planted_intervention_is_detected(p2_survey, truth):
     stage = truth["intervention"]["stage"]
     data = p2_survey.assign(csat=p2_survey[f"csat_{stage}"].where(lambda s: s > 0))
     out = metrics.compare_groups(data, "csat", group="q", metric="csat").iloc[0]
-    assert out.difference > 0 and out.p_adjusted < 0.01
+    assert out.difference > 0 and out.p_adj < 0.01
     assert abs(out.difference) > out.mde
-    ces = metrics.compare(data.loc[data.q == "2026Q1", f"ces_{stage}"],
+    ces = metrics.compare_samples(data.loc[data.q == "2026Q1", f"ces_{stage}"],
                           data.loc[data.q == "2026Q2", f"ces_{stage}"], metric="ces").iloc[0]
-    assert ces.difference < 0 and ces.p_value < 0.01
+    assert ces.difference < 0 and ces.p_unc < 0.01
 
 
 def test_payment_is_a_fix_first_driver_before_the_fix(p2_survey, truth):

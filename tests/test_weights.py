@@ -213,8 +213,8 @@ def test_equal_weights_give_the_unweighted_comparison(metric, column):
     df = _survey()
     plain = metrics.compare_groups(df, column, group="persona", metric=metric)
     weighted = metrics.compare_groups(df, column, group="persona", metric=metric, weights="equal")
-    numbers = ["estimate_a", "estimate_b", "difference", "ci_low", "ci_high", "p_value", "mde",
-               "n_a", "n_b", "n_eff_a", "n_eff_b", "p_adjusted"]
+    numbers = ["estimate_a", "estimate_b", "difference", "ci_low", "ci_high", "p_unc", "mde",
+               "n_a", "n_b", "n_eff_a", "n_eff_b", "p_adj"]
     pd.testing.assert_frame_equal(plain[numbers], weighted[numbers])
 
 
@@ -279,9 +279,9 @@ def test_weighted_ces_comparison_is_welch_at_n_eff_by_hand():
     (ma, va, na), (mb, vb, nb) = piece(a, wa), piece(b, wb)
     df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
     t = (mb - ma) / math.sqrt(va + vb)
-    out = metrics.compare(a, b, metric="ces", weights=(wa, wb)).iloc[0]
+    out = metrics.compare_samples(a, b, metric="ces", weights=(wa, wb)).iloc[0]
     assert out["difference"] == pytest.approx(mb - ma)
-    assert out["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df))
+    assert out["p_unc"] == pytest.approx(2 * stats.t.sf(abs(t), df))
     assert out["ci_high"] - out["difference"] == pytest.approx(
         stats.t.ppf(0.975, df) * math.sqrt(va + vb))
     assert (out["n_eff_a"], out["n_eff_b"]) == (pytest.approx(na), pytest.approx(nb))
@@ -300,9 +300,9 @@ def test_weighted_nps_comparison_uses_n_eff_by_hand():
 
     (sa, va), (sb, vb) = part(a, W), part(b, wb)
     se = math.sqrt(va + vb)
-    out = metrics.compare(a, b, metric="nps", weights=(W, wb)).iloc[0]
+    out = metrics.compare_samples(a, b, metric="nps", weights=(W, wb)).iloc[0]
     assert out["ci_low"] == pytest.approx(100 * (sb - sa - Z95 * se))
-    assert out["p_value"] == pytest.approx(2 * stats.norm.sf(abs((sb - sa) / se)))
+    assert out["p_unc"] == pytest.approx(2 * stats.norm.sf(abs((sb - sa) / se)))
 
 
 def test_integer_weights_give_the_estimate_of_duplicated_rows():
@@ -337,7 +337,7 @@ def test_weights_need_a_frame_and_a_pair_for_compare():
     with pytest.raises(ParameterError, match="must be a DataFrame"):
         metrics.nps(pd.Series([9, 10]), weights="w")
     with pytest.raises(ParameterError, match="pair"):
-        metrics.compare([1, 2, 3], [2, 3, 4], metric="ces", weights=[1, 1, 1])
+        metrics.compare_samples([1, 2, 3], [2, 3, 4], metric="ces", weights=[1, 1, 1])
 
 
 def test_a_group_whose_weights_are_all_zero_is_reported_not_estimated():
@@ -667,10 +667,10 @@ def test_quarter_comparison_is_weighted_and_equal_weights_change_nothing():
     pd.testing.assert_frame_equal(plain[numbers], equal[numbers])
     weighted = compare_answers(a, b, weights="weight", **options)
     nps = weighted[weighted["metric"] == "nps"].iloc[0]
-    by_hand = metrics.compare(a["nps"], b["nps"], metric="nps",
+    by_hand = metrics.compare_samples(a["nps"], b["nps"], metric="nps",
                               weights=(a["weight"], b["weight"])).iloc[0]
     assert (nps["change"], nps["p_unc"]) == (pytest.approx(by_hand["difference"]),
-                                             pytest.approx(by_hand["p_value"]))
+                                             pytest.approx(by_hand["p_unc"]))
     assert nps["change"] != pytest.approx(plain[plain["metric"] == "nps"].iloc[0]["change"])
 
 

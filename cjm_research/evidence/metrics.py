@@ -32,6 +32,8 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -378,7 +380,7 @@ def ces(data, column=None, *, by=None, weights=None, scale=(1, 7),
 # --------------------------------------------------------------------------- comparisons
 
 COMPARE_COLUMNS = ["metric", "estimate_a", "estimate_b", "difference", "ci_low", "ci_high",
-                   "p_value", "mde", "n_a", "n_b", "n_eff_a", "n_eff_b", "method"]
+                   "p_unc", "mde", "n_a", "n_b", "n_eff_a", "n_eff_b", "method"]
 
 
 def _clean(sample, metric, options, weights=None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -461,7 +463,7 @@ def _summary(metric, x, w, options):
     return _SUMMARY[metric](frame, "value", weights="weight", **options)["estimate"].iloc[0]
 
 
-def compare(a, b, *, metric="nps", weights=None, confidence=0.95, alpha=0.05, power=0.8,
+def compare_samples(a, b, *, metric="nps", weights=None, confidence=0.95, alpha=0.05, power=0.8,
             **options):
     """Compare a metric between two samples (``b - a``: later minus earlier quarter).
 
@@ -486,11 +488,11 @@ def compare(a, b, *, metric="nps", weights=None, confidence=0.95, alpha=0.05, po
     -------
     DataFrame
         One row: ``metric``, ``estimate_a``, ``estimate_b``, ``difference``, ``ci_low``,
-        ``ci_high``, ``p_value``, ``mde``, ``n_a``, ``n_b``, ``n_eff_a``, ``n_eff_b``, ``method``.
+        ``ci_high``, ``p_unc`` (unadjusted), ``mde``, ``n_a``, ``n_b``, ``n_eff_a``, ``n_eff_b``, ``method``.
 
     Examples
     --------
-    >>> out = compare([3, 4, 5, 5, 2, 4], [5, 5, 4, 5, 4, 5], metric="csat")
+    >>> out = compare_samples([3, 4, 5, 5, 2, 4], [5, 5, 4, 5, 4, 5], metric="csat")
     >>> out[["estimate_a", "estimate_b", "difference"]].round(1)
        estimate_a  estimate_b  difference
     0        66.7       100.0        33.3
@@ -579,13 +581,13 @@ def compare_groups(data, column, *, group, metric="nps", by=None, weights=None,
         for level in (lv for lv in levels if lv != reference):
             ref, other = part[part[group] == reference], part[part[group] == level]
             pair = None if weights is None else (ref[weights], other[weights])
-            row = compare(ref[column], other[column], metric=metric, weights=pair,
+            row = compare_samples(ref[column], other[column], metric=metric, weights=pair,
                           confidence=confidence, **options)
             rows.append(row.assign(**dict(zip(by, key)), group_a=reference, group_b=level))
     out = pd.concat(rows, ignore_index=True)
-    out["p_adjusted"] = out["p_value"] if adjust is None else adjust_pvalues(out["p_value"],
+    out["p_adj"] = out["p_unc"] if adjust is None else adjust_pvalues(out["p_unc"],
                                                                              method=adjust)
-    return out[[*by, "group_a", "group_b", *COMPARE_COLUMNS, "p_adjusted"]]
+    return out[[*by, "group_a", "group_b", *COMPARE_COLUMNS, "p_adj"]]
 
 
 def adjust_pvalues(p, *, method="holm"):
@@ -647,6 +649,17 @@ def _baseline_variance(metric, baseline, options):
     share = _hit(metric, options)(np.asarray(baseline, dtype=float)).mean() if sample else (
         0.5 if baseline is None else baseline)
     return share * (1 - share), 100
+
+
+def compare(a, b, **options) -> pd.DataFrame:
+    """Deprecated name of :func:`compare_samples` (``cjm.compare`` compares a map with its future state).
+
+    Kept so code written for the first version still runs; it warns and calls
+    :func:`compare_samples`, whose p-value column is ``p_unc``.
+    """
+    warnings.warn("metrics.compare is renamed compare_samples (cjm.compare compares a journey map with "
+                  "its future state)", FutureWarning, stacklevel=2)
+    return compare_samples(a, b, **options)
 
 
 _SUMMARY = {"nps": nps, "csat": csat, "ces": ces, "conversion_rate": conversion_rate,

@@ -206,7 +206,7 @@ def compare_quarters(earlier, later, *, personas=None, method: str = "holm", alp
     The cells are CSAT and CES per stage and persona, every touchpoint rating (top-2-box %), NPS
     and the study's outcome (journey-level, stage ``(journey)``) and, with several personas, each
     persona's share of respondents (``metric="persona_share"``, drift). Each is tested with
-    :func:`cjm_research.evidence.metrics.compare` (NPS: adjusted-Wald difference; shares:
+    :func:`cjm_research.evidence.metrics.compare_samples` (NPS: adjusted-Wald difference; shares:
     Newcombe; means: Welch), and the p-values of **all** cells are adjusted together (Holm by
     default), so the chance of flagging any change when nothing changed stays at ``alpha``
     however many cells the map has. Only a cell whose adjusted p-value is below ``alpha`` is
@@ -255,7 +255,7 @@ def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, fram
     """The tests of :func:`compare_quarters` on two survey frames (one row per respondent).
 
     ``weights`` names a survey-weights column of both frames: every cell is then compared with
-    weighted estimates at each quarter's Kish effective n (:func:`cjm_research.evidence.metrics.compare`).
+    weighted estimates at each quarter's Kish effective n (:func:`cjm_research.evidence.metrics.compare_samples`).
 
     Both frames carry the study's columns and a ``persona`` column (missing: one persona
     ``"all"``); ``outcome`` (an :class:`~cjm_research.journey.lanes.Outcome`) adds the outcome
@@ -297,16 +297,16 @@ def _test(data_a, data_b, persona, metric, stage, item, col, min_n, confidence, 
         return None  # a masked cell is neither shown nor tested
     kind, options = _test_kind(metric, outcome, pd.concat([x_a, x_b]), columns)
     pair = None if weights is None else (data_a.loc[x_a.index, weights], data_b.loc[x_b.index, weights])
-    res = metrics.compare(x_a, x_b, metric=kind, confidence=confidence, weights=pair, **options).iloc[0]
+    res = metrics.compare_samples(x_a, x_b, metric=kind, confidence=confidence, weights=pair, **options).iloc[0]
     return {"stage": stage, "persona": persona, "metric": metric, "item": item, "earlier": res["estimate_a"],
             "later": res["estimate_b"], "change": res["difference"], "ci_low": res["ci_low"],
-            "ci_high": res["ci_high"], "p_unc": res["p_value"], "mde": res["mde"],
+            "ci_high": res["ci_high"], "p_unc": res["p_unc"], "mde": res["mde"],
             "n_earlier": res["n_a"], "n_later": res["n_b"], "n_eff_earlier": res["n_eff_a"],
             "n_eff_later": res["n_eff_b"]}
 
 
 def _test_kind(metric, outcome, values, columns) -> tuple[str, dict]:
-    """The metrics.compare test of a cell: touchpoint ratings as CSAT (top-2-box on the study's
+    """The metrics.compare_samples test of a cell: touchpoint ratings as CSAT (top-2-box on the study's
     touchpoint scale), a binary outcome as a share, a scale outcome as a mean (Welch) on its
     observed range."""
     scale = getattr(columns, "scale", None)
@@ -326,11 +326,11 @@ def _drift(data_a, data_b, personas, confidence, *, weights=None) -> list[dict]:
     rows = []
     pair = None if weights is None else (data_a[weights], data_b[weights])
     for persona in personas:
-        res = metrics.compare((data_a["persona"] == persona).astype(int), (data_b["persona"] == persona).astype(int),
+        res = metrics.compare_samples((data_a["persona"] == persona).astype(int), (data_b["persona"] == persona).astype(int),
                               metric="conversion_rate", confidence=confidence, weights=pair).iloc[0]
         rows.append({"stage": JOURNEY, "persona": persona, "metric": "persona_share", "item": persona,
                      "earlier": res["estimate_a"], "later": res["estimate_b"], "change": res["difference"],
-                     "ci_low": res["ci_low"], "ci_high": res["ci_high"], "p_unc": res["p_value"],
+                     "ci_low": res["ci_low"], "ci_high": res["ci_high"], "p_unc": res["p_unc"],
                      "mde": res["mde"], "n_earlier": res["n_a"], "n_later": res["n_b"],
                      "n_eff_earlier": res["n_eff_a"], "n_eff_later": res["n_eff_b"]})
     return rows
