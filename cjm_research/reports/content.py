@@ -302,7 +302,8 @@ class QuarterlyReport:
         """The KPI table for readers: stage labels, ``estimate [interval]``, masked cells said so."""
         masked = self.t("masked", min_cell_size=self.min_cell_size)
         view = pd.DataFrame({"persona": table["persona"], "stage": table["stage"].map(self.stage_label),
-                             "metric": table["metric"].map(_metric_name),
+                             "metric": table["metric"].map(lambda m: self.current.outcome or m if m == "outcome"
+                                                           else _metric_name(m)),
                              "estimate": interval(table["estimate"], table["ci_low"], table["ci_high"]),
                              "n": table["n"].astype("Int64")})
         view.loc[table["masked"].to_numpy(), "estimate"] = masked
