@@ -121,7 +121,7 @@ def test_csat_zero_for_not_applicable_is_out_of_scale():
 def test_conversion_and_repurchase_rates():
     df = pd.DataFrame({"channel": ["web"] * 4 + ["app"] * 3,
                        "converted": [True, False, True, True, False, False, True]})
-    out = metrics.conversion_rate(df, "converted", by="channel", window="30 days")
+    out = metrics.conversion_rate(df, "converted", by="channel", within="30 days")
     web = out.set_index("channel").loc["web"]
     assert web.estimate == pytest.approx(75.0)
     assert (web.ci_low, web.ci_high) == pytest.approx(tuple(100 * x for x in wilson_by_hand(3, 4)))
@@ -151,3 +151,11 @@ def test_empty_group_gives_nan_not_an_error():
     out = metrics.csat(pd.Series([None, None], dtype="Float64"))
     assert out["n"].item() == 0 and np.isnan(out["estimate"].item())
     assert out["n_missing"].item() == 2
+
+
+def test_window_is_the_deprecated_name_of_within():
+    df = pd.DataFrame({"converted": [1, 0, 1, 1]})
+    with pytest.warns(FutureWarning, match="within="):
+        old = metrics.repurchase_rate(df, "converted", window="90 days")
+    pd.testing.assert_frame_equal(old, metrics.repurchase_rate(df, "converted", within="90 days"))
+    assert "within 90 days" in old["definition"].item()

@@ -292,11 +292,21 @@ def csat(data, column=None, *, by=None, weights=None, scale=(1, 5), top_box=2,
                                   "Wilson interval"))
 
 
-def _rate(data, column, by, *, confidence, window, name, verb, weights=None) -> pd.DataFrame:
+def _window(within, window):
+    """``within=`` is the time window's one name; ``window=`` (the first version's) still works."""
+    if window is not None:
+        warnings.warn("`window=` is renamed `within=` (the time window has one name across the "
+                      "package)", FutureWarning, stacklevel=3)
+        if within is None:
+            return window
+    return within
+
+
+def _rate(data, column, by, *, confidence, within, name, verb, weights=None) -> pd.DataFrame:
     frame, column, by = _prepare(data, column, by, weights)
     values = _numeric(frame[column], column)
     _check_scale(values, column, 0, 1, whole=True, what="true/false (1/0)")
-    within = f" within {window}" if window else ""
+    within = f" within {within}" if within else ""
     return _share(
         frame.assign(**{column: values}), column, by, hit=lambda x: x == 1, confidence=confidence,
         weights=weights,
@@ -304,14 +314,14 @@ def _rate(data, column, by, *, confidence, window, name, verb, weights=None) -> 
                                   f"{level_label(confidence)} Wilson interval"))
 
 
-def conversion_rate(data, column=None, *, by=None, weights=None, window=None,
-                    confidence=0.95) -> pd.DataFrame:
+def conversion_rate(data, column=None, *, by=None, weights=None, within=None,
+                    confidence=0.95, window=None) -> pd.DataFrame:
     """Conversion rate (%) from one true/false flag per customer, with a Wilson interval.
 
     The input form is one row per customer with a boolean (or 0/1) ``column`` saying whether the
     customer converted within the window; the event-log module derives it from events (for
-    example purchase within 30 days of the first product view). ``window`` (e.g. ``"30 days"``)
-    is only printed in the definition. ``weights`` (a column) weights customers as in
+    example purchase within 30 days of the first product view). ``within`` (e.g. ``"30 days"``)
+    is only printed in the definition (``window=`` is its deprecated name). ``weights`` (a column) weights customers as in
     :func:`csat`.
 
     Examples
@@ -319,16 +329,17 @@ def conversion_rate(data, column=None, *, by=None, weights=None, window=None,
     >>> conversion_rate(pd.Series([True, False, True, True]))["estimate"].item()
     75.0
     """
-    return _rate(data, column, by, confidence=confidence, window=window, weights=weights,
+    return _rate(data, column, by, confidence=confidence, within=_window(within, window), weights=weights,
                  name="Conversion rate", verb="converted")
 
 
-def repurchase_rate(data, column=None, *, by=None, weights=None, window=None,
-                    confidence=0.95) -> pd.DataFrame:
+def repurchase_rate(data, column=None, *, by=None, weights=None, within=None,
+                    confidence=0.95, window=None) -> pd.DataFrame:
     """Repurchase rate (%) from one true/false flag per buying customer, with a Wilson interval.
 
     One row per customer who bought at least once; ``column`` says whether they bought again
-    within the window (``window``, e.g. ``"90 days"``, is printed in the definition);
+    within the window (``within``, e.g. ``"90 days"``, is printed in the definition;
+    ``window=`` is its deprecated name);
     ``weights`` (a column) weights customers as in :func:`csat`.
 
     Examples
@@ -336,7 +347,7 @@ def repurchase_rate(data, column=None, *, by=None, weights=None, window=None,
     >>> repurchase_rate(pd.Series([1, 0, 0, 1]))["estimate"].item()
     50.0
     """
-    return _rate(data, column, by, confidence=confidence, window=window, weights=weights,
+    return _rate(data, column, by, confidence=confidence, within=_window(within, window), weights=weights,
                  name="Repurchase rate", verb="bought again")
 
 
