@@ -576,11 +576,41 @@ class PersonaModel(ClusterMixin, BaseEstimator):
         return self
 
     # ------------------------------------------------------------ describing
-    def profile(self, *, top: int = 3) -> pd.DataFrame:
-        """A row per persona: n, share, means with 95% intervals, top categories, distinguishing features."""
+    def profile(self, *, top: int = 3, confidence: float = 0.95, weights=None) -> pd.DataFrame:
+        """A row per persona: n, share, means with intervals, top categories, distinguishing features.
+
+        Parameters
+        ----------
+        top : int
+            How many distinguishing features to describe.
+        confidence : float
+            Level of the intervals of the means and category shares (default 0.95).
+        weights : array-like, optional
+            Survey weights, one per row the model was fitted on (for example
+            ``study.survey[study.weight_column]``): means, category shares and the persona
+            ``share`` are then weighted (``n`` stays the number of respondents, ``n_eff`` is the
+            Kish effective n of each persona's weights).
+        """
         self._check_fitted()
-        frame = self._derived(f"profiles_{top}", lambda: pp.profile_frame(
-            self._table(None), pd.Series(self.labels_).value_counts(), [f"Persona {p}" for p in range(self.k_)], top))
+        if weights is None and confidence == 0.95:
+            frame = self._derived(f"profiles_{top}", lambda: pp.profile_frame(
+                self._table(None), pd.Series(self.labels_).value_counts(),
+                [f"Persona {p}" for p in range(self.k_)], top))
+            return frame.assign(name=self.names_)
+        w = None
+        if weights is not None:
+            w = np.asarray(weights, dtype=float)
+            if w.shape != (len(self.labels_),) or np.isnan(w).any() or (w < 0).any() or w.sum() <= 0:
+                raise DataError(f"`weights` must hold one non-negative number per respondent the model "
+                                f"was fitted on ({len(self.labels_)}), with some above 0.")
+        names = [f"Persona {p}" for p in range(self.k_)]
+        table = pp.feature_table(self.clean_, self.feature_spec_, self.labels_, names,
+                                 confidence=confidence, weights=w)
+        frame = pp.profile_frame(table, pd.Series(self.labels_).value_counts(), names, top)
+        if w is not None:
+            shares = pp.weighted_shares(self.labels_, w, confidence=confidence).set_index("persona")
+            frame["share"] = frame["persona"].map(shares["share"])
+            frame.insert(frame.columns.get_loc("share"), "n_eff", frame["persona"].map(shares["n_eff"]))
         return frame.assign(name=self.names_)
 
     def feature_table(self) -> pd.DataFrame:
