@@ -216,3 +216,51 @@ def test_receipt_event_log_alone(shared_data, tmp_path, capsys):
     # with no survey there are no respondents to weight: the weighting note must not claim any
     if "every respondent counts once" in text:
         pytest.xfail("F2")
+
+
+# ----------------------------------------------------------------------- transcripts (interviews only)
+CODING = Path(__file__).resolve().parents[1] / "benchmarks" / "coding"
+
+
+def _code_transcripts(folder: Path, excerpts: Path) -> None:
+    """The coding path: suggestions from the practitioner codebook, each turn's first one accepted
+    (a researcher reviews them in the CodingView; accepting rank 1 is the scripted stand-in)."""
+    from cjm_research.evidence.text.coding import CodingSession, read_transcripts
+
+    turns = read_transcripts(folder)
+    book = cjm.Codebook.from_yaml(CODING / "practitioner_codebook.yml")
+    suggestions = cjm.suggest_codes(turns, book, progress=False)
+    session = CodingSession(turns, book)
+    first = suggestions[(suggestions["rank"] == 1) & suggestions["code"].notna()]
+    for row in first.itertuples():
+        session.accept(row.participant, row.turn, row.code)
+    excerpts.parent.mkdir(parents=True, exist_ok=True)
+    session.save_excerpts(excerpts)
+
+
+def test_practitioner_transcripts_coded_then_reported(shared_data, tmp_path, capsys):
+    folder = shared_data / "interview_transcripts" / "practitioner_interviews"
+    excerpts = tmp_path / "coded" / "2026Q2" / "excerpts.csv"
+    _code_transcripts(folder, excerpts)
+    study_yml = _init([excerpts], tmp_path / "coded", "2026Q2", capsys)
+    # the edit: the stages and touchpoints are the codebook's framework, in the journey's order
+    _edit_yaml(study_yml, lambda d: d.update(framework=str(CODING / "practitioner_framework.yml")))
+    out = _validate(study_yml, capsys)
+    assert "(36 participants)" in out
+    study = cjm.load_study(study_yml)
+    assert set(study.interviews["stage"].dropna()) <= set(study.framework.stages)
+
+    html = _report(study_yml, "2026Q2", tmp_path / "reports")
+    text = _text(html)
+    missing = _not_measured(text)
+    for word in ("NPS", "CSAT", "CES", "a survey", "an event log"):
+        assert word in missing, (word, missing)
+    assert_readable_tables(html)
+    pains = next(rows for headers, rows in _tables(html) if "Pain point" in headers and "Quote" in headers)
+    assert pains, "coded pain points must reach the report"
+    # a quote is the participant's words: no escaped line breaks printed as text
+    if any("\\n" in row[-1] for row in pains):
+        pytest.xfail("F14")
+    # a share of evidence that is 100% for every pain point by construction says nothing
+    if all(row[3].startswith("100 ") for row in pains):
+        pytest.xfail("F14")
