@@ -690,6 +690,10 @@ def _framework_yaml(plan: Plan) -> str:
     for stage, why in plan.stages.items():
         lines += [f"  # {why}", f"  - id: {_q(stage)}",
                   f"    label: {_q(stage.replace('_', ' ').capitalize())}"]
+    if not plan.touchpoints:  # nothing rated, coded or logged: the map has only stages to show
+        lines += ["# no touchpoints found (no rating columns, coded touchpoints or events): list your",
+                  "# journey's touchpoints, e.g. {id: web_shop, label: Web shop, stage: ..., channel: web};",
+                  "# without ratings they show as designed steps, marked 'not measured'"]
     lines.append("touchpoints:" + ("" if plan.touchpoints else " []"))
     for tp in plan.touchpoints:
         lines.append(f"  # {tp['why']}")
