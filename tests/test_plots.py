@@ -44,7 +44,7 @@ def test_journey_map_uses_given_axes_and_shows_stages_and_pains(jm):
 
 
 def test_blueprint_draws_the_three_lines():
-    ax = plots.blueprint(blueprint(FW))
+    ax = plots.blueprint_chart(blueprint(FW))
     texts = _texts(ax)
     for name in ("line of interaction", "line of visibility", "line of internal interaction"):
         assert name in texts
@@ -55,7 +55,7 @@ def test_blueprint_draws_the_three_lines():
 def test_day_in_the_life_heatmap_values():
     dil = pd.DataFrame({"persona": ["A", "A", "B"], "hour": [9, 20, 12], "channel": ["web", "app", "store"],
                         "events": [3, 1, 5], "share": [0.75, 0.25, 1.0]})
-    ax = plots.day_in_the_life(dil)
+    ax = plots.day_in_the_life_chart(dil)
     grid = ax.collections[0].get_array().reshape(3, 24)  # rows: (A, app), (A, web), (B, store)
     assert grid[0, 20] == pytest.approx(25) and grid[1, 9] == pytest.approx(75) and grid[2, 12] == 100
     assert grid.sum() == pytest.approx(200)
@@ -115,3 +115,12 @@ def test_emotion_overlay_and_export(jm, tmp_path):
     with pytest.raises(ParameterError, match="formats"):
         save_figure(ax, tmp_path / "x", formats=["gif"])
     plt.close(ax.figure)
+
+
+def test_old_figure_names_warn_and_draw_the_same():
+    bp = blueprint(FW)
+    with pytest.warns(FutureWarning, match="blueprint_chart"):
+        old = plots.blueprint(bp)
+    new = plots.blueprint_chart(bp)
+    assert [t.get_text() for t in old.texts] == [t.get_text() for t in new.texts]
+    plt.close("all")

@@ -200,3 +200,12 @@ def test_unusable_files_are_data_errors(tmp_path):
         write_qdpx(pd.DataFrame({"participant": ["a"]}), tmp_path / "c.qdpx")
     with pytest.raises(DataError, match="without a participant or text"):
         write_qdpx(pd.DataFrame({"participant": ["a", None], "text": ["x", "y"]}), tmp_path / "c.qdpx")
+
+
+def test_offsets_that_do_not_read_the_excerpt_are_named(tmp_path):
+    full = "Rina: My card was declined twice. Then the parcel was late."
+    ex = pd.DataFrame({"excerpt_id": ["e1", "e2"], "participant": ["Rina", "Rina"],
+                       "text": ["My card was declined", "the parcel was late"],
+                       "start": [6, 5], "end": [26, 20]})
+    with pytest.raises(DataError, match="excerpt 'e2' is not the text at its start/end offsets"):
+        write_qdpx(ex, tmp_path / "x.qdpx", sources={"Rina": full})

@@ -92,7 +92,7 @@ def test_kpi_table_joins_nps_changes_at_journey_level():
 
 
 def test_interval_and_readable():
-    s = rc.interval(pd.Series([58.64, None]), pd.Series([53.5, None]), pd.Series([63.51, None]))
+    s = rc.interval_text(pd.Series([58.64, None]), pd.Series([53.5, None]), pd.Series([63.51, None]))
     assert s.tolist() == ["58.6 [53.5, 63.5]", ""]
     shown = rc._readable(pd.DataFrame({"a": [1.234, None], "b": pd.array(["x", pd.NA], dtype="string")}))
     assert shown.to_dict("list") == {"a": ["1.2", ""], "b": ["x", ""]}

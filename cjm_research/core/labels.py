@@ -270,11 +270,6 @@ LABELS: dict[str, dict[str, str]] = {
     "dissolved": {"en": "dissolved", "id": "larut"},
     "repeatable_weak": {"en": "repeatable, weak structure", "id": "berulang, struktur lemah"},
     "seed_sensitive": {"en": "repeatable, seed-sensitive", "id": "berulang, peka terhadap seed"},
-    "structure_strong": {"en": "strong structure", "id": "struktur kuat"},
-    "structure_reasonable": {"en": "reasonable structure", "id": "struktur cukup"},
-    "structure_weak": {"en": "weak structure, possibly artificial", "id": "struktur lemah, mungkin buatan"},
-    "structure_none": {"en": "no substantial structure", "id": "tidak ada struktur berarti"},
-    "structure_unknown": {"en": "structure not measured", "id": "struktur tidak terukur"},
     "caption_structure": {
         "en": "How sure the {k} personas are. Silhouette {silhouette}: {band} (Kaufman & Rousseeuw: under "
               "0.25 no substantial structure, 0.25-0.50 weak, 0.50-0.70 reasonable, over 0.70 strong). "

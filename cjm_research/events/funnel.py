@@ -21,7 +21,7 @@ def funnel_counts(ordered, steps: list[str], *, key: str, by: list[str], within:
     """
     import ibis
 
-    from ..io.events import interval
+    from ..io.events import ibis_interval
 
     start = ordered.filter(ordered[key] == steps[0])
     if within is None:
@@ -31,7 +31,7 @@ def funnel_counts(ordered, steps: list[str], *, key: str, by: list[str], within:
             **{col: start[col].argmin(start.pos) for col in by}, ts_1=start.timestamp.min(), pos_1=start.pos.min())
     else:
         current = start.select("customer", *by, ts_1=start.timestamp, pos_1=start.pos)
-    window = interval(within) if within is not None else None
+    window = ibis_interval(within) if within is not None else None
     reached = [current]
     for k, step in enumerate(steps[1:], start=2):
         reached.append(_next_step(ordered, reached[-1], steps, k, step, key, by, window))

@@ -369,7 +369,7 @@ class EventLog:
 
         t = self._ordered()
         prev = t.timestamp.lag().over(self._window())
-        t = t.mutate(new=ibis.ifelse(prev.isnull() | (t.timestamp > prev + io_events.interval(gap)), 1, 0))
+        t = t.mutate(new=ibis.ifelse(prev.isnull() | (t.timestamp > prev + io_events.ibis_interval(gap)), 1, 0))
         running = ibis.cumulative_window(group_by="customer", order_by="pos")
         return t.mutate(session=t.new.sum().over(running)).drop("new")
 
@@ -523,7 +523,7 @@ class EventLog:
         window = _timedelta(within, "within")
         by_cols = self._by(by)
         counts = self._run(conversion_counts(self._ordered(), target=target, start=start, by=by_cols,
-                                             window=io_events.interval(window) if window is not None else None))
+                                             window=io_events.ibis_interval(window) if window is not None else None))
         after = f" after {start}" if start else ""
         span = f" within {within}" if within else ""
         return rate_frame(counts, by_cols, hits="converted", n="n", confidence=confidence,
@@ -540,7 +540,7 @@ class EventLog:
         window = _timedelta(within, "within")
         by_cols = self._by(by)
         counts = self._run(repurchase_counts(self._ordered(), purchase=purchase, by=by_cols,
-                                             window=io_events.interval(window) if window is not None else None))
+                                             window=io_events.ibis_interval(window) if window is not None else None))
         span = f" within {within}" if within else ""
         return rate_frame(counts, by_cols, hits="repurchased", n="n", confidence=confidence,
                           definition=f"Repurchase rate = % of buyers with another purchase{span}")
@@ -562,7 +562,7 @@ class EventLog:
         window = _timedelta(within, "within")
         by_cols = self._by(by)
         counts = self._run(abandonment_counts(self._ordered(), cart=cart, purchase=purchase, by=by_cols,
-                                              window=io_events.interval(window) if window is not None else None))
+                                              window=io_events.ibis_interval(window) if window is not None else None))
         span = f" within {within}" if within else ""
         return rate_frame(counts, by_cols, hits="abandoned", n="n", confidence=confidence,
                           definition=f"Cart abandonment = % of {cart} events without {purchase}{span}")
@@ -578,7 +578,7 @@ class EventLog:
         window = _timedelta(within, "within")
         extra = ["persona"] if "persona" in self._table.columns else []
         frame = self._run(follow_ups(self._ordered(), cart=cart, purchase=purchase, extra=extra,
-                                     window=io_events.interval(window) if window is not None else None))
+                                     window=io_events.ibis_interval(window) if window is not None else None))
         return frame.sort_values(["last_cart", "customer"], ascending=[False, True]).reset_index(drop=True)
 
     # ------------------------------------------------------------------ designed journeys

@@ -486,7 +486,7 @@ def load_event_frame(source, *, customer: str | None = None, timestamp: str | No
     return to_frame(table, con)
 
 
-def interval(delta: pd.Timedelta):
+def ibis_interval(delta: pd.Timedelta):
     """An Ibis interval for a time window or gap, in whole milliseconds (every engine has them)."""
     import ibis
 

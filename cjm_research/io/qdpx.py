@@ -363,7 +363,7 @@ def _source_text(group: pd.DataFrame, full: str | None, participant) -> tuple[st
         return "\n\n".join(texts), spans
     if {"start", "end"} <= set(group.columns) and group[["start", "end"]].notna().all().all():
         spans = [(int(s), int(e)) for s, e in zip(group["start"], group["end"])]
-        bad = [i for (s, e), t in zip(spans, texts) if full[s:e] != t]
+        bad = [i for i, ((s, e), t) in enumerate(zip(spans, texts)) if full[s:e] != t]
         if bad:
             raise DataError(f"participant {participant!r}: excerpt {group['excerpt_id'].iloc[bad[0]]!r} is "
                             f"not the text at its start/end offsets in the source given in `sources`.")

@@ -35,7 +35,7 @@ def blueprint(source, *, persona=None, top: int = 3) -> pd.DataFrame:
     -------
     DataFrame
         ``stage, stage_label, row, item, source`` with ``row`` in customer_actions, frontstage,
-        backstage, support, internal_pain_points. Draw it with :func:`cjm_research.viz.maps.blueprint`.
+        backstage, support, internal_pain_points. Draw it with :func:`cjm_research.viz.maps.blueprint_chart`.
 
     Examples
     --------

@@ -411,12 +411,12 @@ def day_in_the_life(study, personas=None, *, timezone: str | None = None) -> pd.
     DataFrame
         ``persona, hour, channel, events, share`` where ``share`` is the persona's events in that
         hour and channel as a share of all the persona's events (so personas of different size
-        compare). Draw it with :func:`cjm_research.viz.maps.day_in_the_life`.
+        compare). Draw it with :func:`cjm_research.viz.maps.day_in_the_life_chart`.
 
     Examples
     --------
     >>> dil = day_in_the_life(study, personas=model)               # doctest: +SKIP
-    >>> cjm.plots.day_in_the_life(dil, persona="P2")                # doctest: +SKIP
+    >>> cjm.plots.day_in_the_life_chart(dil, persona="P2")                # doctest: +SKIP
     """
     from ..core.labels import t
     from . import lanes

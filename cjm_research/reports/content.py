@@ -257,7 +257,7 @@ class QuarterlyReport:
         # The designed frontstage, backstage and support are the same for every persona: drawn once,
         # with the customer actions of all personas together.
         self.heading("blueprint", level=3)
-        self.figure(plots.blueprint(blueprint(jm), language=self.language), "blueprint")
+        self.figure(plots.blueprint_chart(blueprint(jm), language=self.language), "blueprint")
 
     def drivers_section(self) -> None:
         """Key drivers of the study's outcome, per persona: touchpoints and stages, with intervals."""
@@ -274,7 +274,7 @@ class QuarterlyReport:
             "driver": [label(s, d) if lv == "touchpoint" else self.stage_label(s)
                        for s, d, lv in zip(drivers["stage"], drivers["driver"], drivers["level"])],
             "rank": drivers["rank"].astype("Int64"),
-            "importance": interval(drivers["importance"], drivers["ci_low"], drivers["ci_high"], digits=0),
+            "importance": interval_text(drivers["importance"], drivers["ci_low"], drivers["ci_high"], digits=0),
             "n": drivers["n"].astype("Int64"),
             "performance": drivers["performance"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
             "quadrant": drivers["quadrant"].map(lambda q: self.word(q) if isinstance(q, str) else "")})
@@ -304,7 +304,7 @@ class QuarterlyReport:
         view = pd.DataFrame({"persona": table["persona"], "stage": table["stage"].map(self.stage_label),
                              "metric": table["metric"].map(lambda m: self.current.outcome or m if m == "outcome"
                                                            else _metric_name(m)),
-                             "estimate": interval(table["estimate"], table["ci_low"], table["ci_high"]),
+                             "estimate": interval_text(table["estimate"], table["ci_low"], table["ci_high"]),
                              "n": table["n"].astype("Int64")})
         view.loc[table["masked"].to_numpy(), "estimate"] = masked
         if "change" in table:
@@ -320,7 +320,7 @@ class QuarterlyReport:
         fw = self.study.framework
         view = pains.assign(stage=pains["stage"].map(self.stage_label),
                             pain_point=pains["pain_point"].map(lambda i: fw.label(i, self.language)),
-                            score=interval(pains["score"], pains["ci_low"], pains["ci_high"], digits=0),
+                            score=interval_text(pains["score"], pains["ci_low"], pains["ci_high"], digits=0),
                             n=pains["n"].astype("Int64"))[["persona", "stage", "pain_point", "score", "n",
                                                            "evidence", "quote"]]
         if not pains["quote"].astype(bool).any():
@@ -347,7 +347,7 @@ class QuarterlyReport:
         self.table(gaps, "future_state_gap", caption=self.t("caption_future", name=future.name), view=pd.DataFrame({
             "persona": gaps["persona"], "stage": gaps["stage"].map(self.stage_label),
             "metric": gaps["metric"].map(_metric_name),
-            "estimate": interval(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
+            "estimate": interval_text(gaps["current"], gaps["ci_low"], gaps["ci_high"]),
             "target": gaps["target"], "gap": gaps["gap"], "status": gaps["status"].map(self.word)}))
         if gaps.empty:
             self.note(self.t("not_measured", what=self.t("col_target")))
@@ -406,7 +406,7 @@ class QuarterlyReport:
         personas = self.personas if "survey" in self.study.files else None
         dil = day_in_the_life(self.study, personas)  # in the study's own time zone
         self.table(dil, "day_in_the_life", caption=self.t("caption_day"), rows=0)
-        self.figure(plots.day_in_the_life(dil, language=self.language), "day_in_the_life")
+        self.figure(plots.day_in_the_life_chart(dil, language=self.language), "day_in_the_life")
 
     def funnel_section(self, steps=None) -> None:
         """The journey funnel (customers reaching each stage of the framework in order) and, when the
@@ -427,7 +427,7 @@ class QuarterlyReport:
             return
         abandonment = log.cart_abandonment()
         self.table(abandonment, "cart_abandonment", view=pd.DataFrame({
-            "metric": ["cart_abandonment"], "estimate": interval(abandonment["estimate"], abandonment["ci_low"],
+            "metric": ["cart_abandonment"], "estimate": interval_text(abandonment["estimate"], abandonment["ci_low"],
                                                                  abandonment["ci_high"]), "n": abandonment["n"]}))
 
     def quality_section(self) -> None:
@@ -467,12 +467,12 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), "")
 
 
-def interval(est, low, high, *, digits: int = 1) -> pd.Series:
+def interval_text(est, low, high, *, digits: int = 1) -> pd.Series:
     """``estimate [low, high]`` strings; blank where the estimate is missing.
 
     Examples
     --------
-    >>> interval(pd.Series([58.64]), pd.Series([53.5]), pd.Series([63.51])).tolist()
+    >>> interval_text(pd.Series([58.64]), pd.Series([53.5]), pd.Series([63.51])).tolist()
     ['58.6 [53.5, 63.5]']
     """
     parts = pd.DataFrame({"e": est, "l": low, "h": high}).astype(float)

@@ -11,6 +11,7 @@ framework's labels); data values such as persona names and pain-point themes are
 from __future__ import annotations
 
 import textwrap
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Rectangle
 
-from ..core.errors import ParameterError, check_choice
+from ..core.errors import check_choice
 from ..core.labels import LABELS, LANGUAGES, t
 from ..evidence.intervals import level_label
 
@@ -447,7 +448,7 @@ BLUEPRINT_LINE_KEYS = {1: "plot_bp_line_interaction", 2: "plot_bp_line_visibilit
                        3: "plot_bp_line_internal_interaction"}
 
 
-def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6, language: str = "en"):
+def blueprint_chart(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6, language: str = "en"):
     """The service blueprint: frontstage over backstage with the three lines.
 
     Parameters
@@ -465,7 +466,7 @@ def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6,
 
     Examples
     --------
-    >>> ax = blueprint(cjm.blueprint(jm))                 # doctest: +SKIP
+    >>> ax = blueprint_chart(cjm.blueprint(jm))           # doctest: +SKIP
     """
     _check_language(language)
     stages = list(dict.fromkeys(bp["stage"]))
@@ -499,7 +500,7 @@ def blueprint(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6,
 
 # --------------------------------------------------------------------------- day in the life
 
-def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "share", language: str = "en"):
+def day_in_the_life_chart(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "share", language: str = "en"):
     """Hour of day x channel (or touchpoint) intensity, one block of rows per persona.
 
     Parameters
@@ -517,7 +518,7 @@ def day_in_the_life(dil: pd.DataFrame, *, persona=None, ax=None, value: str = "s
 
     Examples
     --------
-    >>> ax = day_in_the_life(cjm.day_in_the_life(study, personas=model))   # doctest: +SKIP
+    >>> ax = day_in_the_life_chart(cjm.day_in_the_life(study, personas=model))   # doctest: +SKIP
     """
     _check_language(language)
     check_choice("value", value, ["share", "events"])
@@ -733,3 +734,20 @@ def emotion_overlay(current, future=None, *, persona=None, ax=None, language: st
     level = level_label(_confidence_of(current, confidence))
     ax.set_title(t("plot_emotion_title", language, level=level), loc="left", fontsize=11)
     return ax
+
+
+# The first version drew with the names that journey/ uses for the tables (``cjm.blueprint``,
+# ``cjm.day_in_the_life``); a figure and a table of one name did different things. The old names
+# still draw, with a warning, so notebooks written for that version keep running.
+def blueprint(bp: pd.DataFrame, **options):
+    """Deprecated name of :func:`blueprint_chart`."""
+    warnings.warn("plots.blueprint is renamed blueprint_chart (cjm.blueprint builds the table)",
+                  FutureWarning, stacklevel=2)
+    return blueprint_chart(bp, **options)
+
+
+def day_in_the_life(dil: pd.DataFrame, **options):
+    """Deprecated name of :func:`day_in_the_life_chart`."""
+    warnings.warn("plots.day_in_the_life is renamed day_in_the_life_chart (cjm.day_in_the_life builds "
+                  "the table)", FutureWarning, stacklevel=2)
+    return day_in_the_life_chart(dil, **options)
