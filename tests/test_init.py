@@ -301,3 +301,15 @@ def test_real_outcome_left_among_the_persona_features_is_named(shared_data, tmp_
     (tmp_path / "study.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     code, _, err = _validate(tmp_path / "study.yml", capsys)
     assert code == 1 and "outcome column 'Impressiveness' is also listed under 'survey.persona_features'" in err
+
+
+@pytest.mark.realdata
+def test_real_xes_log_alone_validates(shared_data, tmp_path, capsys):
+    # the study reads the XES file by its attribute names: init must write those names
+    path = shared_data / "event_logs" / "roadtraffic100traces.xes"
+    assert _init([path], tmp_path, capsys, "--quarter", "2026Q2")[0] == 0
+    data = yaml.safe_load((tmp_path / "study.yml").read_text())
+    assert data["events"] == {"customer": "case:concept:name", "timestamp": "time:timestamp", "event": "concept:name"}
+    code, out, err = _validate(tmp_path / "study.yml", capsys)
+    assert code == 0, err
+    assert "390 rows read (100 customers)" in out

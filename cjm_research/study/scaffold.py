@@ -189,8 +189,13 @@ def _read_table(path: Path) -> pd.DataFrame:
             raise DataError(f"{path}: not a readable Parquet file: {exc}.") from None
     if suffix == ".xes":
         from ..events.log import read_events
+        from ..io.events import XES_COLUMNS
 
-        return read_events(path).to_pandas()
+        # the study reads the XES file itself, by its own attribute names: write those, not the
+        # standard names the reader gives them (a log without channels has an empty 'channel')
+        frame = read_events(path).to_pandas()
+        frame = frame.drop(columns=[c for c in ("channel", "value") if c in frame and frame[c].isna().all()])
+        return frame.rename(columns={std: key for std, key in XES_COLUMNS.items()})
     from ..io import read_survey
 
     return read_survey(path)
@@ -735,7 +740,8 @@ def _raw_column(src: Source, column: str, rows: int = 5000) -> pd.Series:
                                encoding=src.frame.attrs.get("encoding") or "utf-8")[column].dropna()
         except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
             pass
-    return src.frame[column].dropna().head(rows)
+    # XES and Parquet timestamps arrive converted to UTC: their original offsets are not known here
+    return pd.Series([], dtype="string")
 
 
 def _timezone_line(plan: Plan) -> str:
