@@ -289,7 +289,8 @@ def rating_scale(s: pd.Series) -> tuple | None:
 def _id_column(frame: pd.DataFrame) -> Guess:
     for col in frame.columns:
         if _key(col) in ID_NAMES and frame[col].notna().all() and frame[col].is_unique:
-            return Guess(col, f"named like an id and its {len(frame)} values are unique")
+            return Guess(col, f"named like an id and its {len(frame)} values are unique" if len(frame) > 1
+                         else "named like an id (the file holds one response)")
     first = frame.columns[0]
     if frame[first].notna().all() and frame[first].is_unique and not pd.api.types.is_float_dtype(frame[first]):
         return Guess(first, "the first column, and its values are unique")
@@ -561,6 +562,10 @@ def _plan(sources: list[Source], out: Path) -> Plan:
     plan = Plan(sources, dict(sorted(quarters.items())), excerpts=first["excerpts"], events=first["events"])
     if first["survey"] is not None:
         plan.survey = _survey_plan(first["survey"].frame, first["events"] is not None)
+        rows = len(first["survey"].frame)
+        if rows < 10:  # with a handful of rows every column looks constant or unique
+            plan.notes.append(f"{first['survey'].path.name} holds {rows} response(s): the guesses need "
+                              "more rows; run cjm init on the full export")
         _survey_touchpoints(plan)
     if plan.excerpts is not None:
         _excerpt_touchpoints(plan)
