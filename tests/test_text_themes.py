@@ -59,7 +59,7 @@ def test_counts_per_group_add_up(corpus):
     out = themes(corpus, n_themes=3, by="stage")
     per_stage = out.groupby("stage")["count"].sum()
     assert per_stage.to_dict() == corpus["stage"].value_counts().to_dict()
-    assert out.groupby("stage")["share"].sum().to_numpy() == pytest.approx([100, 100])
+    assert out.groupby("stage")["share"].sum().to_numpy() == pytest.approx([1, 1])
 
 
 def test_quotes_are_redacted(corpus):

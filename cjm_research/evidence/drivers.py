@@ -143,7 +143,8 @@ def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_w
     -------
     DataFrame
         ``driver``, ``importance`` (share of R^2 it carries; the column sums to ``r2``),
-        ``share`` (% of R^2), ``ci_low``, ``ci_high`` (interval of ``share``), ``rank``, ``n``,
+        ``share`` (its fraction of R^2, 0..1; the column sums to 1), ``ci_low``, ``ci_high``
+        (interval of ``share``), ``rank``, ``n``,
         ``n_eff``, ``r2``, ``method``; sorted by importance.
     """
     check_choice("method", method, list(METHODS))
@@ -157,7 +158,7 @@ def key_drivers(data: pd.DataFrame, drivers, outcome: str, *, method="relative_w
     importance = METHODS[method](_correlations(frame, w))
     low, high = _bootstrap(frame, METHODS[method], n_boot, confidence, random_state, progress, w)
     r2 = importance.sum()
-    out = pd.DataFrame({"driver": drivers, "importance": importance, "share": 100 * importance / r2,
+    out = pd.DataFrame({"driver": drivers, "importance": importance, "share": importance / r2,
                         "ci_low": low, "ci_high": high, "n": len(frame),
                         "n_eff": float(len(frame)) if w is None else effective_n(w), "r2": r2,
                         "method": method})
@@ -178,7 +179,7 @@ def _bootstrap(frame, fn, n_boot, confidence, random_state, progress, w=None):
         if np.isnan(corr).any():
             continue  # a resample where some rating did not vary carries no information
         importance = fn(corr)
-        shares.append(100 * importance / importance.sum())
+        shares.append(importance / importance.sum())
     if not shares:
         return np.nan, np.nan
     return percentile_interval(np.array(shares), confidence=confidence, axis=0)
@@ -190,7 +191,7 @@ def importance_performance(data: pd.DataFrame, drivers, outcome: str, *, scale=(
     """Importance-performance quadrant table: "fix first" = high importance, low performance.
 
     Performance is the mean rating rescaled to 0..100 on ``scale``; importance is the ``share``
-    column of :func:`key_drivers` (computed here unless ``importance`` is given). The cut lines
+    column of :func:`key_drivers` (a fraction of R², 0..1) (computed here unless ``importance`` is given). The cut lines
     are the averages across drivers, the usual choice in importance-performance analysis. With
     ``weights`` (a column) performance is the weighted mean rating and importance is weighted.
 
@@ -224,36 +225,3 @@ def _mean(values: pd.Series, w: pd.Series | None) -> float:
         return values.mean()
     ok = values.notna() & (w > 0)
     return float(np.average(values[ok], weights=w[ok])) if ok.any() else np.nan
-
-
-def plot_drivers(table: pd.DataFrame, *, ax=None):
-    """Horizontal bars of each driver's share of R^2 with its bootstrap interval."""
-    import matplotlib.pyplot as plt
-
-    ax = ax or plt.gca()
-    ordered = table.sort_values("share")
-    err = np.vstack([ordered["share"] - ordered["ci_low"], ordered["ci_high"] - ordered["share"]])
-    ax.barh(ordered["driver"], ordered["share"], xerr=np.nan_to_num(err), color="#4C72B0",
-            capsize=3)
-    ax.set_xlabel(f"share of R² (%), R² = {table['r2'].iloc[0]:.2f}")
-    method = table["method"].iloc[0].replace("_", " ")
-    ax.set_title(f"Key drivers ({method}, n={table['n'].iloc[0]})")
-    return ax
-
-
-def plot_importance_performance(table: pd.DataFrame, *, ax=None):
-    """Scatter of importance against performance with the quadrant cut lines and labels."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    ax = ax or plt.gca()
-    sns.scatterplot(data=table, x="performance", y="importance", hue="quadrant", s=80, ax=ax)
-    cuts = table.attrs
-    ax.axvline(cuts.get("performance_cut", table["performance"].mean()), color="grey", ls="--")
-    ax.axhline(cuts.get("importance_cut", table["importance"].mean()), color="grey", ls="--")
-    for row in table.itertuples():
-        ax.annotate(row.label, (row.performance, row.importance), fontsize=8,
-                    xytext=(4, 4), textcoords="offset points")
-    ax.set_xlabel("performance (mean rating, 0-100)")
-    ax.set_ylabel("importance (% of R²)")
-    return ax

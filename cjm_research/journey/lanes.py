@@ -735,7 +735,9 @@ def _persona_drivers(ev: Evidence, group: pd.DataFrame, ratings: dict, persona: 
     ranks = ipa["importance"].rank(ascending=False, method="first")
     tps = pd.DataFrame({"persona": persona, "level": "touchpoint", "driver": ipa["driver"].map(tp_of),
                         "stage": ipa["driver"].map(lambda c: ev.framework.touchpoint(tp_of[c]).stage),
-                        "importance": ipa["importance"], "ci_low": ipa["ci_low"], "ci_high": ipa["ci_high"],
+                        # the map shows a driver's share of R² in %, like its other percentages
+                        "importance": 100 * ipa["importance"], "ci_low": 100 * ipa["ci_low"],
+                        "ci_high": 100 * ipa["ci_high"],
                         "rank": ranks, "n": ipa["n"], "performance": ipa["performance"],
                         "quadrant": ipa["quadrant"], "outcome": ev.outcome.name})
     out = [tps.assign(r2=float(kd["r2"].iloc[0]))]
@@ -752,8 +754,8 @@ def _persona_drivers(ev: Evidence, group: pd.DataFrame, ratings: dict, persona: 
             st = None
     if st is not None:
         out.append(pd.DataFrame({"persona": persona, "level": "stage", "driver": st["driver"].str[7:],
-                                 "stage": st["driver"].str[7:], "importance": st["share"], "ci_low": st["ci_low"],
-                                 "ci_high": st["ci_high"], "rank": st["rank"], "n": st["n"], "r2": st["r2"],
+                                 "stage": st["driver"].str[7:], "importance": 100 * st["share"],
+                                 "ci_low": 100 * st["ci_low"], "ci_high": 100 * st["ci_high"], "rank": st["rank"], "n": st["n"], "r2": st["r2"],
                                  "outcome": ev.outcome.name}))
     return out
 

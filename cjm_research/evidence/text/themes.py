@@ -153,7 +153,7 @@ def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_ter
     -------
     DataFrame
         by-columns, ``theme`` (1..k), ``label`` (top terms), ``count`` (texts whose main theme it
-        is), ``share`` (% of the group's texts), ``quotes`` (list of redacted quotes).
+        is), ``share`` (fraction of the group's texts, 0..1), ``quotes`` (list of redacted quotes).
         ``.attrs["assignments"]`` holds each input text's theme (0 = no theme). When no number of
         themes in 2..8 separates the texts (too few distinct words), the frame is empty, every
         text has theme 0 and ``.attrs["reason"]`` says so.
@@ -234,7 +234,7 @@ def _count(frame, by, labels, quotes) -> pd.DataFrame:
         for k, label in labels.items():
             rows.append({**dict(zip(by, key)), "theme": k, "label": label,
                          "count": int(counts.get(k, 0)),
-                         "share": 100 * counts.get(k, 0) / len(part), "quotes": quotes[k]})
+                         "share": counts.get(k, 0) / len(part), "quotes": quotes[k]})
     return pd.DataFrame(rows, columns=[*by, "theme", "label", "count", "share", "quotes"])
 
 
