@@ -114,7 +114,7 @@ def rebuild(data: Path) -> None:
     folder = data / "indonesian_sentiment"
     train = sm.read_smsa(folder / "smsa_train_preprocess.tsv")
     start = time.perf_counter()
-    path = sm.save_model(sm.train_indonesian(train["text"], train["label"]))
+    path = sm.save_arrays(sm.train_indonesian(train["text"], train["label"]))
     sm.indonesian_model.cache_clear()
     print(f"rebuilt {path.relative_to(ROOT)} from {len(train)} SmSA training reviews in "
           f"{time.perf_counter() - start:.0f} s ({path.stat().st_size / 1e6:.2f} MB)")
@@ -124,7 +124,7 @@ def rebuild_english(cache: Path) -> None:
     sets = english_sets(cache)
     train = pd.concat([sets[name] for name in EN_TRAIN])
     start = time.perf_counter()
-    path = sm.save_model(sm.train_english(train["text"], train["rating"]), sm.EN_MODEL)
+    path = sm.save_arrays(sm.train_english(train["text"], train["rating"]), sm.EN_MODEL)
     sm.english_model.cache_clear()
     print(f"rebuilt {path.relative_to(ROOT)} from {len(train)} rated snippets ({', '.join(EN_TRAIN)})"
           f" in {time.perf_counter() - start:.0f} s ({path.stat().st_size / 1e6:.2f} MB)")
@@ -195,7 +195,7 @@ def loco_rows(cache: Path) -> list[dict]:
     for left in EN_TRAIN:
         train = pd.concat([sets[name] for name in EN_TRAIN if name != left])
         path = Path(tempfile.mkdtemp()) / "en.npz"
-        model = sm.EnglishModel(sm.save_model(sm.train_english(train["text"], train["rating"]),
+        model = sm.EnglishModel(sm.save_arrays(sm.train_english(train["text"], train["rating"]),
                                               path))
         test, split = sets[left], "left out (band +-0.5)"
         truth = sm.band_labels(test["rating"])

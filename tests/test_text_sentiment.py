@@ -154,7 +154,7 @@ def test_english_arrays_reproduce_the_sklearn_pipeline(tmp_path, monkeypatch):
                    FunctionTransformer(sm.vader_features)),
         LogisticRegression(C=sm.EN_C, class_weight=sm.CLASS_WEIGHT, max_iter=3000))
     reference.fit(texts, sm.band_labels(ratings))
-    path = sm.save_model(sm.train_english(texts, ratings), tmp_path / "en.npz")
+    path = sm.save_arrays(sm.train_english(texts, ratings), tmp_path / "en.npz")
     model = sm.EnglishModel(path)
     new = ["refund still not here, awful", "friendly and fast", "it is a parcel"]
     order = [list(reference.classes_).index(label) for label in sm.LABELS]

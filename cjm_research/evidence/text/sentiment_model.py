@@ -58,7 +58,7 @@ def read_smsa(path) -> pd.DataFrame:
 
 
 def train_indonesian(texts, labels, *, random_state=0) -> dict:
-    """Fit the Indonesian model and return it as plain arrays (see :func:`save_model`)."""
+    """Fit the Indonesian model and return it as plain arrays (see :func:`save_arrays`)."""
     word = TfidfVectorizer(sublinear_tf=True, **WORD).fit(texts)
     char = TfidfVectorizer(sublinear_tf=True, **CHAR).fit(texts)
     X = sp.hstack([word.transform(texts), char.transform(texts)]).tocsr()
@@ -74,7 +74,7 @@ def train_indonesian(texts, labels, *, random_state=0) -> dict:
     }
 
 
-def save_model(arrays: dict, path=ID_MODEL) -> Path:
+def save_arrays(arrays: dict, path=ID_MODEL) -> Path:
     np.savez_compressed(path, **{k: np.asarray(v) for k, v in arrays.items()})
     return Path(path)
 
@@ -214,7 +214,7 @@ def vader_features(texts) -> np.ndarray:
 
 
 def train_english(texts, ratings, *, band=EN_BAND, random_state=0) -> dict:
-    """Fit the English model on human mean ratings; plain arrays as :func:`save_model` stores."""
+    """Fit the English model on human mean ratings; plain arrays as :func:`save_arrays` stores."""
     texts = list(texts)
     word = TfidfVectorizer(sublinear_tf=True, **EN_WORD).fit(texts)
     X = sp.hstack([word.transform(texts), sp.csr_matrix(vader_features(texts))]).tocsr()
