@@ -183,7 +183,7 @@ def quarter_cells(columns, framework, *, outcome=None) -> list[tuple[str, str, s
 
     CSAT and CES per stage, each touchpoint rating (``metric="touchpoint_rating"``, top-2-box %, at
     its stage), NPS and the outcome (journey-level, stage ``(journey)``). ``outcome`` is an
-    :class:`~cjm_research.journey.lanes.Outcome` whose values are in the ``_outcome`` column.
+    :class:`~cjm_research.journey.lanes.DriverOutcome` whose values are in the ``_outcome`` column.
     """
     order = framework.stage_order()
     cells = [("csat", s, "csat", c) for s, c in columns.csat.items()]
@@ -258,7 +258,7 @@ def compare_answers(earlier: pd.DataFrame, later: pd.DataFrame, *, columns, fram
     weighted estimates at each quarter's Kish effective n (:func:`cjm_research.evidence.metrics.compare_samples`).
 
     Both frames carry the study's columns and a ``persona`` column (missing: one persona
-    ``"all"``); ``outcome`` (an :class:`~cjm_research.journey.lanes.Outcome`) adds the outcome
+    ``"all"``); ``outcome`` (an :class:`~cjm_research.journey.lanes.DriverOutcome`) adds the outcome
     cell from the frames' ``_outcome`` column. Useful to compare any two groups of respondents
     with the same family-wise control, e.g. two halves of one survey.
 

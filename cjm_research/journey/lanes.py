@@ -75,8 +75,11 @@ def persona_assignment(survey: pd.DataFrame, personas, *, id_column: str, source
 # ------------------------------------------------------------------------- the outcome
 
 @dataclass(frozen=True)
-class Outcome:
-    """The study's overall outcome as numbers per survey row (binary 0/1 or a scale).
+class DriverOutcome:
+    """What key drivers explain, as numbers per survey row (binary 0/1 or a scale).
+
+    The study's declared outcome (:class:`cjm_research.study.outcome.Outcome`) when it has one,
+    else NPS or overall CSAT standing in for it (see :func:`resolve_outcome`).
 
     ``name`` is what captions call it; ``definition`` how the values were made; ``column`` the
     survey column of a declared outcome (None when NPS or overall CSAT stand in for one, since
@@ -90,7 +93,7 @@ class Outcome:
     column: str | None = None
 
 
-def resolve_outcome(study, survey: pd.DataFrame, outcome=None) -> Outcome | None:
+def resolve_outcome(study, survey: pd.DataFrame, outcome=None) -> DriverOutcome | None:
     """The outcome key drivers explain: ``outcome`` (a survey column), the study's ``outcome``,
     else the NPS item, else overall CSAT (the mean of the stage satisfaction items), else None.
 
@@ -114,17 +117,18 @@ def resolve_outcome(study, survey: pd.DataFrame, outcome=None) -> Outcome | None
         return _outcome_from_column(survey[column], column, positive)
     cols = getattr(study, "columns", None)
     if cols is not None and cols.nps and cols.nps in survey.columns:
-        return Outcome("NPS answer (0..10)", "scale", pd.to_numeric(survey[cols.nps], errors="coerce"),
+        return DriverOutcome("NPS answer (0..10)", "scale", pd.to_numeric(survey[cols.nps], errors="coerce"),
                        f"likelihood to recommend, column {cols.nps!r} (0..10)")
     csat = [c for c in (cols.csat.values() if cols is not None else []) if c in survey.columns]
     if csat:
         values = survey[csat].apply(pd.to_numeric, errors="coerce").mean(axis=1)
-        return Outcome("overall CSAT", "scale", values,
-                       f"mean of the stage satisfaction items {preview(csat)} (1..5)")
+        low, high = cols.scale("csat")
+        return DriverOutcome("overall CSAT", "scale", values,
+                             f"mean of the stage satisfaction items {preview(csat)} ({low:g}..{high:g})")
     return None
 
 
-def _study_outcome(study, survey: pd.DataFrame) -> Outcome | None:
+def _study_outcome(study, survey: pd.DataFrame) -> DriverOutcome | None:
     """The study's ``outcome:`` key as read by :attr:`Study.outcome` (values aligned with the survey)."""
     config = getattr(study, "config", None)
     if getattr(config, "outcome", None) is None or "survey" not in getattr(study, "files", {}):
@@ -133,7 +137,7 @@ def _study_outcome(study, survey: pd.DataFrame) -> Outcome | None:
     spec = found.spec
     values = pd.Series(found.values.to_numpy(dtype=float), index=survey.index)
     kind = "scale" if spec.kind == "scale" else "binary"
-    return Outcome(spec.label or spec.column, kind, values, spec.describe(), spec.column)
+    return DriverOutcome(spec.label or spec.column, kind, values, spec.describe(), spec.column)
 
 
 def _declared_outcome(study):
@@ -143,7 +147,7 @@ def _declared_outcome(study):
         declared = getattr(owner, "outcome", None) if owner is not None else None
         if declared is not None:
             break
-    if declared is None or isinstance(declared, Outcome):
+    if declared is None or isinstance(declared, DriverOutcome):
         return None, None
     if isinstance(declared, str):
         return declared, None
@@ -152,24 +156,24 @@ def _declared_outcome(study):
     return getattr(declared, "column", None), getattr(declared, "positive", None)
 
 
-def _outcome_from_column(raw: pd.Series, column: str, positive=None) -> Outcome:
+def _outcome_from_column(raw: pd.Series, column: str, positive=None) -> DriverOutcome:
     numeric = pd.to_numeric(raw, errors="coerce")
     if numeric.notna().sum() == raw.notna().sum() and raw.notna().any():
         levels = sorted(numeric.dropna().unique())
         if len(levels) == 2 and positive is None:
-            return Outcome(f"{column} (share {levels[1]:g})", "binary", (numeric == levels[1]).astype(float)
+            return DriverOutcome(f"{column} (share {levels[1]:g})", "binary", (numeric == levels[1]).astype(float)
                            .where(numeric.notna()), f"column {column!r}: {levels[1]:g} = 1, {levels[0]:g} = 0", column)
         if positive is not None:
-            return Outcome(f"{column} = {positive}", "binary", (numeric == float(positive)).astype(float)
+            return DriverOutcome(f"{column} = {positive}", "binary", (numeric == float(positive)).astype(float)
                            .where(numeric.notna()), f"column {column!r}: {positive} = 1, other values = 0", column)
-        return Outcome(column, "scale", numeric, f"column {column!r} (mean, {levels[0]:g}..{levels[-1]:g})", column)
+        return DriverOutcome(column, "scale", numeric, f"column {column!r} (mean, {levels[0]:g}..{levels[-1]:g})", column)
     text = raw.astype("string").str.strip()
     levels = sorted(text.dropna().unique())
     good = [positive] if positive is not None else [v for v in levels if POSITIVE.match(v)]
     if len(good) != 1:
         raise DataError(f"The outcome column {column!r} holds the text values {preview(levels)}; say which one "
                         f"is the good outcome with the study's `outcome: {{column: {column}, positive: ...}}`.")
-    return Outcome(f"{column} = {good[0]}", "binary", (text == good[0]).astype(float).where(text.notna()),
+    return DriverOutcome(f"{column} = {good[0]}", "binary", (text == good[0]).astype(float).where(text.notna()),
                    f"column {column!r}: share {good[0]!r} (other values: {preview([v for v in levels if v != good[0]])})",
                    column)
 
@@ -193,7 +197,7 @@ class Evidence:
     n_boot: int = 200
     progress: bool = False
     confidence: float = 0.95
-    outcome: Outcome | None = None
+    outcome: DriverOutcome | None = None
     definitions: dict = field(default_factory=dict)
     pain_evidence: pd.DataFrame | None = None
     drivers: pd.DataFrame | None = None
