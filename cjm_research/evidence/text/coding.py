@@ -347,7 +347,7 @@ def keyword_baseline(turns, codebook, *, top: int = 3) -> pd.DataFrame:
 # ============================================================================ decisions
 
 @dataclass
-class Segment:
+class CodedSpan:
     """A stretch of one turn (character offsets in the turn's text) and the codes it carries."""
 
     start: int
@@ -438,7 +438,7 @@ class CodingSession:
         key = (d.get("participant"), int(d.get("turn", -1)))
         if key not in self._text:
             raise DataError(f"{where}: participant {key[0]!r} has no participant turn {key[1]}.")
-        segments = self.segments.setdefault(key, [Segment(0, len(self._text[key]))])
+        segments = self.segments.setdefault(key, [CodedSpan(0, len(self._text[key]))])
         if d["action"] == "split":
             self._split(segments, int(d["at"]), where)
             return
@@ -463,13 +463,13 @@ class CodingSession:
         if seg is None:
             raise DataError(f"{where}: cannot split at character {at}: it must fall inside a segment "
                             f"(segments {[(s.start, s.end) for s in segments]}).")
-        segments.insert(segments.index(seg) + 1, Segment(at, seg.end, dict(seg.codes)))
+        segments.insert(segments.index(seg) + 1, CodedSpan(at, seg.end, dict(seg.codes)))
         seg.end = at
 
-    def segments_of(self, participant, turn) -> list[Segment]:
+    def segments_of(self, participant, turn) -> list[CodedSpan]:
         """The segments of one turn (one segment until the turn is split)."""
         key = (participant, int(turn))
-        return self.segments.get(key) or [Segment(0, len(self._text.get(key, "")))]
+        return self.segments.get(key) or [CodedSpan(0, len(self._text.get(key, "")))]
 
     def text_of(self, participant, turn) -> str:
         return self._text[(participant, int(turn))]
