@@ -473,7 +473,10 @@ class Study:
 
     def _file(self, kind: str) -> Path:
         if kind not in self.files:
-            raise ConfigError(f"{self.path}: key 'quarters.{self.quarter}.{kind}' is missing.")
+            has = ", ".join(sorted(self.files)) or "no files"
+            raise ConfigError(f"{self.path}: quarter {self.quarter} has no {kind} file (key "
+                              f"'quarters.{self.quarter}.{kind}' is missing; it has {has}); check "
+                              f"'{kind}' in study.files before reading study.{kind}.")
         return self.files[kind]
 
     def __repr__(self) -> str:
