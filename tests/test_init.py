@@ -160,6 +160,7 @@ def test_real_qualtrics_export(shared_data, tmp_path, capsys):
     data = yaml.safe_load((tmp_path / "study.yml").read_text())
     assert data["survey"]["respondent_id"] == "ResponseId"
     assert "PROLIFIC_PID" not in str(data["survey"]["persona_features"])   # another id, not a trait
+    assert "Attention" not in data["survey"]["persona_features"]["categorical"]   # an attention check
 
 
 @pytest.mark.realdata

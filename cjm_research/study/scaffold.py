@@ -65,6 +65,7 @@ CHANNEL_WORDS = {"web": ("web", "website", "online", "site"), "app": ("app", "mo
                  "email": ("email", "mail", "newsletter"), "whatsapp": ("whatsapp", "chat"),
                  "social": ("social", "facebook", "instagram", "tiktok")}
 FLAG_WHY = "a 0/1 flag: keep it only if it describes who the customer is (a response or a complaint is an outcome)"
+CHECK_WORDS = {"attention", "attn", "consent", "captcha", "recaptcha", "bot", "screener"}
 FREE_TEXT_WORDS = ("comment", "feedback", "verbatim", "open", "why", "reason", "remark", "suggest",
                    "describe", "text", "saran", "komentar")
 
@@ -422,6 +423,8 @@ def _place(col, s: pd.Series, plan: SurveyPlan) -> None:
         plan.skipped.append((col, "another id"))
     elif pd.api.types.is_bool_dtype(s):
         plan.categorical.append((col, "true/false"))
+    elif set(_words(col)) & CHECK_WORDS:
+        plan.skipped.append((col, "an attention, consent or bot check, not a trait (screen on it before)"))
     else:
         text = values.astype(str)
         if any(w in _words(col) for w in FREE_TEXT_WORDS):
