@@ -161,6 +161,7 @@ def test_real_qualtrics_export(shared_data, tmp_path, capsys):
     assert data["survey"]["respondent_id"] == "ResponseId"
     assert "PROLIFIC_PID" not in str(data["survey"]["persona_features"])   # another id, not a trait
     assert "Attention" not in data["survey"]["persona_features"]["categorical"]   # an attention check
+    assert "Duration (in seconds)" not in data["survey"]["persona_features"]["numeric"]   # Qualtrics metadata
 
 
 @pytest.mark.realdata

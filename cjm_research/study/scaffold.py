@@ -65,6 +65,10 @@ CHANNEL_WORDS = {"web": ("web", "website", "online", "site"), "app": ("app", "mo
                  "email": ("email", "mail", "newsletter"), "whatsapp": ("whatsapp", "chat"),
                  "social": ("social", "facebook", "instagram", "tiktok")}
 FLAG_WHY = "a 0/1 flag: keep it only if it describes who the customer is (a response or a complaint is an outcome)"
+QUALTRICS_METADATA = {"duration_in_seconds", "duration", "progress", "finished", "status", "ipaddress",
+                   "locationlatitude", "locationlongitude", "distributionchannel", "userlanguage",
+                   "recipientlastname", "recipientfirstname", "recipientemail", "externalreference",
+                   "startdate", "enddate", "recordeddate", "q_recaptchascore", "q_relevantidduplicate"}
 CHECK_WORDS = {"attention", "attn", "consent", "captcha", "recaptcha", "bot", "screener"}
 FREE_TEXT_WORDS = ("comment", "feedback", "verbatim", "open", "why", "reason", "remark", "suggest",
                    "describe", "text", "saran", "komentar")
@@ -251,6 +255,7 @@ class SurveyPlan:
     weights: Guess | None = None
     skipped: list = field(default_factory=list)     # [(column, why)]
     descriptions: dict = field(default_factory=dict)
+    qualtrics: bool = False                         # a Qualtrics export: its metadata columns are known
 
 
 def _integers(s: pd.Series) -> pd.Series | None:
@@ -342,7 +347,8 @@ def _outcome(frame: pd.DataFrame, used: set) -> tuple[dict | None, str]:
 
 
 def _survey_plan(frame: pd.DataFrame, has_events: bool) -> SurveyPlan:
-    plan = SurveyPlan(_id_column(frame), descriptions=dict(frame.attrs.get("descriptions") or {}))
+    plan = SurveyPlan(_id_column(frame), descriptions=dict(frame.attrs.get("descriptions") or {}),
+                      qualtrics=frame.attrs.get("reader") == "qualtrics")
     used = {plan.respondent_id.value} | {c for c in frame.columns if _key(c) in ID_NAMES}
     customer = _find(frame.columns, CUSTOMER_NAMES[:7])
     if customer and customer not in used:
@@ -400,6 +406,9 @@ def reversed_copies(frame: pd.DataFrame) -> dict:
 
 def _place(col, s: pd.Series, plan: SurveyPlan) -> None:
     key, values = _key(col), s.dropna()
+    if plan.qualtrics and key in QUALTRICS_METADATA:  # the tool's own columns describe the session
+        plan.skipped.append((col, "survey metadata (time taken, progress, location...), not a trait"))
+        return
     if values.empty or values.astype(str).nunique() == 1:
         plan.skipped.append((col, "empty or constant"))
         return
