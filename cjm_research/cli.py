@@ -38,6 +38,11 @@ def _cmd_init(args) -> int:
     path = scaffold_study(args.files, Path(args.out), quarter=args.quarter, force=args.force, name=args.name)
     print(f"wrote {path} and {path.parent / 'framework.yml'}: every guess has a comment; edit them, "
           f"then run: cjm validate {path}")
+    for file in (path, path.parent / "framework.yml"):  # what cannot run until the researcher writes it
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if "FILL IN" in line.split("#")[0]:
+                print(f"  to fill in: {file.name} line {number}: {line.split('#')[0].strip()}"
+                      + (f"  # {line.split('#', 1)[1].strip()}" if "#" in line else ""))
     return 0
 
 

@@ -315,3 +315,15 @@ def test_real_xes_log_alone_validates(shared_data, tmp_path, capsys):
     code, out, err = _validate(tmp_path / "study.yml", capsys)
     assert code == 0, err
     assert "390 rows read (100 customers)" in out
+
+
+@pytest.mark.realdata
+def test_real_init_prints_what_to_fill_in(shared_data, tmp_path, capsys):
+    code = main(["init", str(shared_data / "spss" / "pallant_survey.sav"), "--out", str(tmp_path),
+                 "--quarter", "2026Q1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "to fill in: study.yml line" in out and "respondent_id" in out and "242 repeat" in out
+    code = main(["init", str(shared_data / "event_logs" / "receipt.csv"), "--out", str(tmp_path / "e"),
+                 "--quarter", "2011Q4"])
+    assert code == 0 and "to fill in" not in capsys.readouterr().out     # nothing to fill in
