@@ -53,6 +53,15 @@ def test_summary_and_deviations(log):
     assert devs["share"].max() <= 1 and "follows=16.7%" in repr(result)
 
 
+def test_a_second_pass_through_the_path_is_a_second_journey():
+    frame = pd.DataFrame({"customer": ["r"] * 5, "event": ["view", "cart", "buy", "view", "buy"],
+                          "time": pd.date_range("2026-01-01", periods=5, freq="h", tz="UTC")})
+    got = read_events(frame, customer="customer", timestamp="time", event="event").conformance(PATH)
+    row = got.summary.iloc[0]
+    assert (row["customers"], row["journeys"], row["follows"], row["skipped"], row["loop"]) == (1, 2, 1, 1, 0)
+    assert got.deviations["example"].tolist() == ["view > buy"]
+
+
 def test_consecutive_repeats_collapse_unless_asked(log):
     # d views twice in a row: one pass through "view" by default, a loop with repeats="loop".
     assert log.conformance(PATH).summary["follows"].item() == 2
@@ -127,7 +136,7 @@ def test_report_shows_conformance_next_to_the_gap(demo_study_path, tmp_path):
     rep.conformance_section(future)
     table = pd.read_csv(tmp_path / "t" / "conformance_journey.csv")
     assert set(table["by"]) == {"persona", "channel"} and table["share"].between(0, 1).all()
-    assert (table["follows"] <= table["customers"]).all()
+    assert (table["follows"] <= table["journeys"]).all() and (table["customers"] <= table["journeys"]).all()
     # The same numbers as asking the event log directly.
     channel = table[table["by"] == "channel"].set_index("group")["customers"].to_dict()
     direct = rep.study.events.conformance(future.journey_path, by="channel").summary

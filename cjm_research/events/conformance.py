@@ -13,8 +13,10 @@ longest common subsequence of journey and path; what is left over are the deviat
   repeated); one that occurs once but in the wrong place: **out of order**.
 
 Consecutive repeats of one step (viewing three products in a row) are one pass through it by
-default (``repeats="collapse"``); ``repeats="loop"`` counts them as loops too. A customer's
-journey is everything the log holds for them, so a second purchase cycle shows as loops.
+default (``repeats="collapse"``); ``repeats="loop"`` counts them as loops too. A customer's log
+may hold several passes through the path (a second purchase): a new **journey** starts when the
+path's first step comes again after the current journey reached the path's last step, so a
+returning customer is not counted as looping.
 
 A journey **follows** the path when nothing is left over: every step once, in order. Its
 ``fitness`` is ``1 - unmatched / (len(journey) + len(path))``, the usual alignment fitness.
@@ -45,12 +47,12 @@ class Conformance:
     on : str
         The column the steps name (``event`` or ``touchpoint``).
     summary : DataFrame
-        One row per group of ``by``: ``customers`` (journeys with at least one designed step),
-        ``follows`` and ``share`` (0..1) of journeys that follow the path exactly, mean
-        ``fitness`` (0..1), and the customers with each deviation (``skipped``,
-        ``out_of_order``, ``loop``, ``not_reached``).
+        One row per group of ``by``: ``customers`` (with at least one designed step), their
+        ``journeys`` (passes through the path), ``follows`` and ``share`` (0..1) of journeys
+        that follow the path exactly, mean ``fitness`` (0..1), and the journeys with each
+        deviation (``skipped``, ``out_of_order``, ``loop``, ``not_reached``).
     deviations : DataFrame
-        One row per group, deviation and step: ``customers``, ``share`` (of the group's
+        One row per group, deviation and step: ``journeys``, ``share`` (of the group's
         journeys) and ``example`` (the most frequent projected journey with it), most frequent
         first.
     """
@@ -61,10 +63,10 @@ class Conformance:
     deviations: pd.DataFrame
 
     def __repr__(self) -> str:
-        total = self.summary["customers"].sum()
+        total = self.summary["journeys"].sum()
         share = self.summary["follows"].sum() / total if total else float("nan")
-        return (f"Conformance(path={SEP.join(self.path)!r}, customers={int(total)}, "
-                f"follows={share:.1%})")
+        return (f"Conformance(path={SEP.join(self.path)!r}, customers={int(self.summary['customers'].sum())}, "
+                f"journeys={int(total)}, follows={share:.1%})")
 
 
 def projected_variants(ordered, *, steps: list[str], on: str, by: list[str], collapse: bool = True):
@@ -121,18 +123,38 @@ def align(journey: list[str], path: list[str]) -> dict:
     return {"deviations": found, "fitness": 1 - unmatched / (n + m), "follows": unmatched == 0}
 
 
+def journeys_of(steps: list[str], path: list[str]) -> list[list[str]]:
+    """Split a customer's projected steps into journeys (passes through the path).
+
+    Examples
+    --------
+    >>> journeys_of(["view", "cart", "view", "buy"], ["view", "cart", "buy"])  # a loop, not a new pass
+    [['view', 'cart', 'view', 'buy']]
+    >>> journeys_of(["view", "cart", "buy", "view", "buy"], ["view", "cart", "buy"])
+    [['view', 'cart', 'buy'], ['view', 'buy']]
+    """
+    parts, current = [], []
+    for step in steps:
+        if step == path[0] and path[-1] in current:
+            parts.append(current)
+            current = []
+        current.append(step)
+    return parts + [current] if current else parts
+
+
 def conformance_frames(variants: pd.DataFrame, path: list[str], by: list[str]):
     """The summary and deviations frames of :class:`Conformance` from the projected variants."""
     rows, devs = [], []
     for variant in variants.itertuples(index=False):
-        journey = variant.variant.split(SEP) if variant.variant else []
-        result = align(journey, path)
         group = {b: getattr(variant, b) for b in by}
-        rows.append({**group, "customers": variant.customers, "follows": variant.customers * result["follows"],
-                     "fitness_sum": variant.customers * result["fitness"],
-                     **{d: variant.customers * any(k == d for k, _ in result["deviations"]) for d in DEVIATIONS}})
-        devs += [{**group, "deviation": kind, "step": step, "customers": variant.customers,
-                  "example": variant.variant} for kind, step in result["deviations"]]
+        steps = variant.variant.split(SEP) if variant.variant else []
+        for i, journey in enumerate(journeys_of(steps, path)):
+            result, n = align(journey, path), variant.customers
+            rows.append({**group, "customers": n if i == 0 else 0, "journeys": n, "follows": n * result["follows"],
+                         "fitness_sum": n * result["fitness"],
+                         **{d: n * any(k == d for k, _ in result["deviations"]) for d in DEVIATIONS}})
+            devs += [{**group, "deviation": kind, "step": step, "journeys": n, "example": SEP.join(journey)}
+                     for kind, step in result["deviations"]]
     return _summary(pd.DataFrame(rows), by), _deviations(pd.DataFrame(devs), by, pd.DataFrame(rows))
 
 
@@ -142,28 +164,29 @@ def _groupby(frame: pd.DataFrame, keys: list[str]):
 
 
 def _summary(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    cols = ["customers", "follows", "fitness_sum", *DEVIATIONS]
+    cols = ["customers", "journeys", "follows", "fitness_sum", *DEVIATIONS]
+    out = [*by, "customers", "journeys", "follows", "share", "fitness", *DEVIATIONS]
     if rows.empty:
-        return pd.DataFrame(columns=[*by, "customers", "follows", "share", "fitness", *DEVIATIONS])
+        return pd.DataFrame(columns=out)
     total = _groupby(rows, by)[cols].sum().reset_index() if by else rows[cols].sum().to_frame().T
     total = total.astype({c: "int64" for c in cols if c != "fitness_sum"})
-    total["share"] = total["follows"] / total["customers"]
-    total["fitness"] = total["fitness_sum"] / total["customers"]
-    return total[[*by, "customers", "follows", "share", "fitness", *DEVIATIONS]].reset_index(drop=True)
+    total["share"] = total["follows"] / total["journeys"]
+    total["fitness"] = total["fitness_sum"] / total["journeys"]
+    return total[out].reset_index(drop=True)
 
 
 def _deviations(devs: pd.DataFrame, by: list[str], rows: pd.DataFrame) -> pd.DataFrame:
-    cols = [*by, "deviation", "step", "customers", "share", "example"]
+    cols = [*by, "deviation", "step", "journeys", "share", "example"]
     if devs.empty:
         return pd.DataFrame(columns=cols)
     keys = [*by, "deviation", "step"]
     # The example is the most frequent projected journey with this deviation (ties: shortest text).
     devs = devs.assign(length=devs["example"].str.len()).sort_values(
-        [*keys, "customers", "length", "example"], ascending=[True] * len(keys) + [False, True, True])
-    counted = _groupby(devs, keys).agg(customers=("customers", "sum"), example=("example", "first")).reset_index()
-    sizes = _groupby(rows, by)["customers"].sum().rename("n").reset_index() if by else None
-    counted = counted.merge(sizes, on=by, how="left") if by else counted.assign(n=int(rows["customers"].sum()))
-    counted["share"] = counted["customers"] / counted["n"]
-    counted = counted.sort_values([*by, "customers", "deviation", "step"],
+        [*keys, "journeys", "length", "example"], ascending=[True] * len(keys) + [False, True, True])
+    counted = _groupby(devs, keys).agg(journeys=("journeys", "sum"), example=("example", "first")).reset_index()
+    sizes = _groupby(rows, by)["journeys"].sum().rename("n").reset_index() if by else None
+    counted = counted.merge(sizes, on=by, how="left") if by else counted.assign(n=int(rows["journeys"].sum()))
+    counted["share"] = counted["journeys"] / counted["n"]
+    counted = counted.sort_values([*by, "journeys", "deviation", "step"],
                                   ascending=[True] * len(by) + [False, True, True])
     return counted[cols].reset_index(drop=True)
