@@ -115,13 +115,13 @@ LABELS: dict[str, dict[str, str]] = {
                        "id": "Kesenjangan antara kondisi saat ini dan target {name}, per tahap."},
     # conformance to the future state's designed path (reports/content.py conformance_section)
     "caption_conformance": {
-        "en": "Journeys against the designed path {path} ({where}): the share of customers, per persona and "
-              "per channel (taken at their first designed step), who pass every step once and in order. Each "
-              "journey is projected onto the designed steps and aligned with the path; groups under "
-              "{min_cell_size} customers are masked.",
-        "id": "Perjalanan dibandingkan jalur yang dirancang {path} ({where}): porsi pelanggan, per persona dan "
-              "per kanal (pada langkah rancangan pertama mereka), yang melewati setiap langkah sekali dan "
-              "berurutan. Tiap perjalanan diproyeksikan ke langkah rancangan lalu diselaraskan dengan jalur; "
+        "en": "Journeys against the designed path {path} ({where}): the share of journeys, per persona and "
+              "per channel (taken at the first designed step), that pass every step once and in order (a "
+              "customer's new pass through the path is a new journey). Each journey is projected onto the "
+              "designed steps and aligned with the path; groups under {min_cell_size} customers are masked.",
+        "id": "Perjalanan dibandingkan jalur yang dirancang {path} ({where}): porsi perjalanan, per persona dan "
+              "per kanal (pada langkah rancangan pertama), yang melewati setiap langkah sekali dan "
+              "berurutan (lintasan baru seorang pelanggan adalah perjalanan baru). Tiap perjalanan diproyeksikan ke langkah rancangan lalu diselaraskan dengan jalur; "
               "kelompok di bawah {min_cell_size} pelanggan disembunyikan."},
     "caption_conformance_deviations": {
         "en": "Where journeys leave the designed path: skipped steps, steps out of order, loops (a step "
@@ -140,6 +140,7 @@ LABELS: dict[str, dict[str, str]] = {
     "loop": {"en": "loop (step repeated)", "id": "berulang"},
     "not_reached": {"en": "not reached", "id": "tidak tercapai"},
     "col_group": {"en": "Persona or channel", "id": "Persona atau kanal"},
+    "col_journeys": {"en": "Journeys", "id": "Perjalanan"},
     "col_follows": {"en": "Follow the path [n]", "id": "Mengikuti jalur [n]"},
     "col_fitness": {"en": "Fitness (0..1)", "id": "Kecocokan (0..1)"},
     "col_deviation": {"en": "Deviation", "id": "Penyimpangan"},

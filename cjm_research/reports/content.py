@@ -585,15 +585,15 @@ def conformance_tables(results: dict, min_cell_size: int, *, word=str):
     ``results`` maps ``by`` ("persona", "channel", None) to :class:`~cjm_research.events.conformance.Conformance`.
     """
     parts = [r.summary.rename(columns={by: "group"}).assign(by=by) for by, r in results.items() if by]
-    frame = pd.concat(parts, ignore_index=True)[["by", "group", "customers", "follows", "share", "fitness",
-                                                 "skipped", "out_of_order", "loop", "not_reached"]]
+    frame = pd.concat(parts, ignore_index=True)[["by", "group", "customers", "journeys", "follows", "share",
+                                                 "fitness", "skipped", "out_of_order", "loop", "not_reached"]]
     small = frame["customers"] < min_cell_size
     view = pd.DataFrame({"group": frame["group"].fillna("(unknown)"), "customers": frame["customers"],
-                         "follows": [f"{s:.0%} [{f}]" for s, f in zip(frame["share"], frame["follows"])],
+                         "journeys": frame["journeys"], "follows": [f"{s:.0%} [{f}]" for s, f in zip(frame["share"], frame["follows"])],
                          "fitness": frame["fitness"].map("{:.2f}".format),
                          **{word(d): frame[d] for d in ("skipped", "out_of_order", "loop", "not_reached")}})
-    view = view.astype({c: object for c in view.columns[2:]})
-    view.loc[small.to_numpy(), view.columns[2:]] = "–"  # masked: too few customers to show
+    view = view.astype({c: object for c in view.columns[3:]})
+    view.loc[small.to_numpy(), view.columns[3:]] = "–"  # masked: too few customers to show
     return frame, view
 
 
