@@ -105,6 +105,9 @@ LINE = 0.165          # inches per text line at 8.5 pt (line spacing 1.25)
 WRAP = 40             # characters per line in a stage column
 TEXT_LANE_PAD = 0.7   # lines of space above and below a cell's text
 EMOTION_LINES = 9
+LABEL_IN = 2.4        # inches of the lane-title area on the left of a map
+COLUMN_IN = 3.3       # minimum inches of a stage column
+MIN_MAP_IN = 10.0     # minimum width of a map figure (inches): one stage still reads
 
 
 def _int(n) -> str:
@@ -220,6 +223,47 @@ def _confidence_of(jm, confidence) -> float:
     return getattr(jm, "attrs", {}).get("confidence", 0.95)
 
 
+def _map_geometry(n_stages: int) -> tuple[float, float]:
+    """(inches per stage column, lane-title area in column units) of a map of ``n_stages``.
+
+    A column is never narrower than :data:`COLUMN_IN` and the figure never narrower than
+    :data:`MIN_MAP_IN`, so a one-stage map is as readable as a five-stage one (its one column widens).
+    """
+    col_in = max(COLUMN_IN, (MIN_MAP_IN - LABEL_IN) / max(n_stages, 1))
+    return col_in, LABEL_IN / col_in
+
+
+def _fill(text: str, chars: int) -> str:
+    """``text`` wrapped to ``chars`` per line, its own line breaks kept; nothing is cut."""
+    return "\n".join(w for part in str(text).split("\n") for w in textwrap.wrap(part, chars) or [""])
+
+
+def _outcome_text(rows: pd.DataFrame, min_n: str, language: str) -> str | None:
+    """The overall outcome of a persona as one line ("Satisfied 52% [41, 62] n=85"), or None.
+
+    The outcome is measured once per respondent, not per stage, so the map draws it apart from
+    the stage columns (the lanes file it under one stage only to keep one tidy table).
+    """
+    if rows.empty:
+        return None
+    r = next(rows.itertuples())
+    line = _metric_line(r, min_n, language, lambda v, d=0: _fmt(v, d, language))
+    detail = r.detail if "detail" in rows and isinstance(r.detail, str) else ""
+    name = detail.split(":")[0].strip() if ":" in detail else ""
+    if name:
+        line = name + line[len(_metric("outcome", language)):]
+    return t("plot_overall_outcome", language, text=line)
+
+
+def _channel_title(rows: pd.DataFrame, language: str, level: str) -> str:
+    """The channel lane's title: "% of customers" only when the channels were observed (events);
+    channels taken from the framework's channel of each rated touchpoint say so."""
+    sources = rows["source"].dropna().astype(str) if "source" in rows else pd.Series(dtype=str)
+    if len(sources) and sources.str.contains("framework").all():
+        return t("plot_lane_channels_framework", language)
+    return t("plot_lane_channels", language, level=level)
+
+
 def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max_items: int = 8,
                 width: int | None = None, min_cell_size: int = 5, language: str = "en",
                 confidence: float | None = None):
@@ -230,8 +274,11 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max
     (% who used it, % satisfied, and the rank of the top key drivers), up to ``max_items`` and then
     "+N more"; pain points read as the share of their strongest evidence with n ("44% rated 1-2
     (n=936)"). The emotion lane draws every persona's curve with its interval band (the chosen
-    persona in bold) and marks the stage's top pain point with a red triangle. A lane the study
-    cannot measure says "not measured", and a footer names what the study does not measure.
+    persona in bold) and marks the stage's top pain point with a red triangle; under the curve each
+    stage writes the chosen persona's emotion with its interval and n (or why there is none) and
+    names its top pain point. A lane the study cannot measure says "not measured", and a footer
+    names the overall outcome (measured once, not per stage) and what the study does not measure.
+    Stage columns have a minimum width, so a map of one stage is as legible as one of eight.
 
     Parameters
     ----------
@@ -245,7 +292,7 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max
     max_items : int
         Touchpoints and channels per cell before "+N more".
     width : int, optional
-        Characters per text line (default 40).
+        Characters per text line (default 40, more when a column is wider).
     min_cell_size : int, default 5
         Masked cells show ``n<min_cell_size`` instead of a number.
     language : {"en", "id"}, default "en"
@@ -265,30 +312,56 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max
     personas = list(dict.fromkeys(table["persona"].dropna()))
     persona = personas[0] if persona is None else persona
     check_choice("persona", persona, personas)
-    width = width or WRAP
+    col_in, left = _map_geometry(len(stages))
+    width = width or int(WRAP * col_in / COLUMN_IN)
+    min_n = f"n<{min_cell_size}"
+    is_outcome = (table["lane"] == "metrics") & (table["item"] == "outcome")
+    outcome = _outcome_text(table[is_outcome & (table["persona"] == persona)], min_n, language)
+    table = table[~is_outcome]
     mine = table[table["persona"] == persona]
     low_rating = getattr(jm, "low_ratings", (1, 2))
     cells = {lane: [_wrapped(_cell_lines(mine[(mine["stage"] == s) & (mine["lane"] == lane)], lane, label, top,
-                                         f"n<{min_cell_size}", language, max_items=max_items,
-                                         low_rating=low_rating), width) for s in stages]
+                                         min_n, language, max_items=max_items, low_rating=low_rating), width)
+                    for s in stages]
              for lane in lanes if lane != "emotion"}
+    if "channels" in cells:  # a log without channels maps every event to "unspecified": nothing measured
+        for x, s in enumerate(stages):
+            items = set(mine[(mine["stage"] == s) & (mine["lane"] == "channels")]["item"].astype(str))
+            if items == {"unspecified"}:
+                cells["channels"][x] = [t("plot_channels_unknown", language)]
+    strip = _emotion_strip(table, stages, persona, label, width, min_n, language)
     measured = set(table["lane"].dropna())
-    heights = [EMOTION_LINES if lane == "emotion" else max(2, max(map(len, cells[lane]))) + TEXT_LANE_PAD
-               for lane in lanes]
+    heights = [EMOTION_LINES + max(map(len, strip)) + TEXT_LANE_PAD if lane == "emotion" and lane in measured
+               else 2 + TEXT_LANE_PAD if lane == "emotion"
+               else max(2, max(map(len, cells[lane]))) + TEXT_LANE_PAD for lane in lanes]
     missing = jm.not_measured() if hasattr(jm, "not_measured") else []
-    ax = _new_ax(ax, (2.4 + 3.3 * len(stages), 2.2 + LINE * (sum(heights) + 3)))
+    fig_w = LABEL_IN + col_in * len(stages)
+    chars = int(fig_w * 72 / (0.56 * 8.5) * 0.92)   # footer characters per line across the figure
+    footer = [_fill(outcome, chars)] if outcome else []
+    if missing:
+        # some measure texts name the study's outcome ("touchpoint ratings ... the outcome X is measured")
+        name = str(getattr(getattr(jm, "outcome", None), "name", getattr(jm, "outcome", None)) or "")
+        words = ", ".join(t(f"measure_{m.lower()}", language, outcome=name) if f"measure_{m.lower()}" in LABELS
+                          else m for m in missing)
+        footer.append(_fill(t("plot_map_footer", language, what=words), chars))
+    footer_lines = sum(f.count("\n") + 1 for f in footer)
+    ax = _new_ax(ax, (fig_w, 2.2 + LINE * (sum(heights) + 3 + footer_lines)))
     top_y = 0.0
     for i, (lane, h) in enumerate(zip(lanes, heights)):
-        ax.add_patch(Rectangle((-1.3, top_y), len(stages) + 1.3, h, facecolor="#f4f4f4" if i % 2 else "white",
+        ax.add_patch(Rectangle((-left, top_y), len(stages) + left, h, facecolor="#f4f4f4" if i % 2 else "white",
                                edgecolor="#cccccc", lw=0.6, zorder=0))
         key = f"plot_lane_{lane}"
-        ax.text(-1.25, top_y + h / 2, t(key, language, level=level) if key in LABELS else lane,
-                va="center", ha="left", fontsize=10, weight="bold")
+        title = (_channel_title(mine[mine["lane"] == lane], language, level) if lane == "channels"
+                 else t(key, language, level=level) if key in LABELS else lane)
+        ax.text(-left + 0.05 * COLUMN_IN / col_in, top_y + h / 2, title, va="center", ha="left", fontsize=10,
+                weight="bold")
         if lane not in measured:
             ax.text(0.04, top_y + h / 2, t("plot_not_measured", language), va="center", ha="left",
                     fontsize=8.5, style="italic", color="#888888")
         elif lane == "emotion":
-            _emotion_lane(ax, table, stages, persona, personas, top_y, h, language, label)
+            _emotion_lane(ax, table, stages, persona, personas, top_y, EMOTION_LINES, language, label)
+            for x, lines in enumerate(strip):
+                _strip_text(ax, x, top_y + EMOTION_LINES, lines)
         else:
             for x, lines in enumerate(cells[lane]):
                 text = "\n".join(lines) if lines else t("plot_no_evidence", language)
@@ -296,23 +369,79 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max
                         linespacing=1.25, color="black" if lines else "#999999")
         top_y += h
     for x, stage in enumerate(stages):
-        ax.text(x + 0.5, -0.3, "\n".join(textwrap.wrap(label(stage), 30)), ha="center", va="bottom",
-                fontsize=11, weight="bold")
-        ax.axvline(x, color="#bbbbbb", lw=0.6, zorder=1)
-    if missing:
-        words = ", ".join(t(f"measure_{m.lower()}", language) if f"measure_{m.lower()}" in LABELS else m
-                          for m in missing)
-        ax.text(-1.25, top_y + 0.4, t("plot_map_footer", language, what=words), va="top", ha="left",
-                fontsize=8.5, style="italic", color="#555555")
-    ax.set_xlim(-1.3, len(stages))
-    ax.set_ylim(top_y + (1.6 if missing else 0.2), -1.6)
+        ax.text(x + 0.5, -0.3, _fill(label(stage), int(col_in * 72 / (0.65 * 11) * 0.85)), ha="center",
+                va="bottom", fontsize=11, weight="bold")
+        ax.plot([x, x], [-1.6, top_y], color="#bbbbbb", lw=0.6, zorder=1)
+    y = top_y + 0.4
+    for i, text in enumerate(footer):
+        ax.text(-left + 0.05 * COLUMN_IN / col_in, y, text, va="top", ha="left", fontsize=8.5,
+                style="normal" if outcome and i == 0 else "italic",
+                color="black" if outcome and i == 0 else "#555555", linespacing=1.25)
+        y += (text.count("\n") + 1) * 1.0 + 0.2
+    ax.set_xlim(-left, len(stages))
+    ax.set_ylim(y + 0.2, -1.6)
     ax.set_axis_off()
-    ax.set_title(t("plot_map_title", language, persona=persona), fontsize=12, loc="left", pad=14)
+    ax.set_title(_fill(t("plot_map_title", language, persona=persona), int(fig_w * 72 / (0.6 * 12) * 0.9)),
+                 fontsize=12, loc="left", pad=14)
+    _map_legend(ax, fig_w, language)
     return ax
 
 
+def _emotion_strip(table, stages, persona, label, width, min_n, language) -> list[list[str]]:
+    """Per stage, the lines written under the emotion curve: the chosen persona's emotion with its
+    interval and n (or why there is none), then its top pain point (drawn red, see _strip_text)."""
+    emo = table[(table["lane"] == "emotion") & (table["item"] == "combined") & (table["persona"] == persona)]
+    emo = emo.set_index("stage")
+    pains = table[(table["lane"] == "pain_points") & (table["persona"] == persona) & (table["rank"] == 1)]
+    out = []
+    for stage in stages:
+        if stage not in emo.index:
+            lines = [t("plot_no_evidence", language)]
+        else:
+            r = emo.loc[[stage]].iloc[0]
+            if pd.isna(r["value"]):
+                lines = [t("plot_emotion_too_few", language, min_n=min_n)]
+            else:
+                lines = [_signed(r["value"]) + ("" if pd.isna(r["ci_low"]) else
+                                                f" [{_signed(r['ci_low'])}, {_signed(r['ci_high'])}]")
+                         + (f" n={_int(r['n'])}" if pd.notna(r["n"]) else "")]
+        hit = pains[pains["stage"] == stage]
+        if not hit.empty:
+            lines += ["\u25bc " + w for w in textwrap.wrap(label(hit["item"].iloc[0]), max(10, width - 3))]
+        out.append(lines)
+    return out
+
+
+def _signed(v) -> str:
+    """An emotion score with its sign and two decimals; a value that rounds to zero is "0.00"."""
+    v = round(float(v), 2)
+    return "0.00" if v == 0 else f"{v:+.2f}"
+
+
+def _strip_text(ax, x, y0, lines) -> None:
+    """The strip under one stage's emotion curve: the value line, then the pain point in red."""
+    ax.text(x + 0.04, y0, lines[0], va="top", ha="left", fontsize=8, linespacing=1.25,
+            color="#333333" if lines[0][:1] in "+-0" else "#999999",
+            style="normal" if lines[0][:1] in "+-0" else "italic")
+    if len(lines) > 1:
+        ax.text(x + 0.04, y0 + 1.0, "\n".join(lines[1:]), va="top", ha="left", fontsize=8, linespacing=1.25,
+                color=PAIN_COLOUR)
+
+
+def _map_legend(ax, fig_w: float, language: str) -> None:
+    """The emotion legend below the map, in as many columns as fit the figure's width."""
+    handles, names = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    longest = max(len(n) for n in names)
+    ncol = int(max(1, min(3, fig_w * 0.9 // (longest * 0.56 * 8.5 / 72 + 0.6))))
+    title = _fill(t("plot_emotion_legend", language), int(fig_w * 72 / (0.56 * 8.5) * 0.9))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=ncol, frameon=False,
+              title=title, title_fontsize=8.5)
+
+
 def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en", label=str):
-    """Emotion curves in a band of the map: -1 at the bottom, +1 at the top of the lane."""
+    """Emotion curves in a band of the map: -1 at the bottom, +1 at the top of the band."""
     def y(v):
         return y0 + h * (1 - (np.asarray(v, dtype=float) + 1) / 2 * 0.84 - 0.08)
 
@@ -330,7 +459,8 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en", la
                         color=palette[p], alpha=0.25 if bold else 0.08, lw=0, zorder=2)
         ax.plot(xs, y(v), marker="o", color=palette[p], lw=2.4 if bold else 1.0,
                 alpha=1 if bold else 0.6, zorder=3, label=p)
-    # The chosen persona's sources, so a reader sees where ratings and quotes disagree.
+    # The chosen persona's sources, so a reader sees where ratings and quotes disagree; each a
+    # little left or right of the stage's centre, always inside its column.
     for item, marker in (("satisfaction", "s"), ("sentiment", "D")):
         src = table[(table["lane"] == "emotion") & (table["item"] == item) & (table["persona"] == persona)]
         if src.empty:
@@ -339,6 +469,8 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en", la
         ax.scatter(xs + (0.14 if item == "sentiment" else -0.14), y(src), marker=marker, s=22, zorder=4,
                    facecolor="white", edgecolor=palette[persona],
                    label=t(f"plot_source_{item}", language, persona=persona))
+    # The top pain point is named in the strip under the curve (one column each, so labels of
+    # neighbouring stages cannot overlap); here only its triangle, sized by its evidence.
     pains = table[(table["lane"] == "pain_points") & (table["persona"] == persona) & (table["rank"] == 1)]
     cur = emo[emo["persona"] == persona].set_index("stage")
     for x, stage in zip(xs, stages):
@@ -348,13 +480,6 @@ def _emotion_lane(ax, table, stages, persona, personas, y0, h, language="en", la
         score = float(hit["value"].fillna(0).iloc[0])
         ax.scatter([x], [y(cur.loc[stage, "value"]) + 0.6], marker="v", s=30 + 2 * score,
                    color=PAIN_COLOUR, zorder=4)
-        last = x > len(stages) - 1  # on the last stage the label goes left, inside the map
-        ax.text(x - 0.1 if last else x + 0.1, y(cur.loc[stage, "value"]) + 0.6,
-                "\n".join(textwrap.wrap(label(hit["item"].iloc[0]), 28)),
-                color=PAIN_COLOUR, fontsize=8, va="center", ha="right" if last else "left")
-    # Below the map, where the long persona names cannot cover a lane or a stage header.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8.5, ncol=3, frameon=False,
-              title=t("plot_emotion_legend", language), title_fontsize=8.5)
 
 
 def drivers_chart(drivers: pd.DataFrame, *, persona=None, level: str = "touchpoint", ax=None, label=None,
@@ -406,7 +531,9 @@ def drivers_chart(drivers: pd.DataFrame, *, persona=None, level: str = "touchpoi
                   loc="lower right", fontsize=8, frameon=False)
     level_text = level_label(confidence or drivers.attrs.get("confidence", 0.95))
     outcome = drivers.attrs.get("outcome") or frame["outcome"].iloc[0]
-    ax.set_title(t("plot_drivers_title", language, outcome=outcome, level=level_text), loc="left", fontsize=11)
+    # the persona in the title: each persona's chart is saved alone (key_drivers_p1, _p2, ...)
+    ax.set_title(_fill(t("plot_drivers_title_persona", language, outcome=outcome, persona=persona,
+                         level=level_text), 80), loc="left", fontsize=11)
     ax.margins(x=0.25)
     return ax
 
@@ -443,13 +570,23 @@ def answer_distributions(answers: pd.DataFrame, *, ax=None, language: str = "en"
 # --------------------------------------------------------------------------- service blueprint
 
 BLUEPRINT_ROWS = ("customer_actions", "frontstage", "backstage", "support", "internal_pain_points")
-# y position of each line -> its label key in cjm_research.core.labels
+# the row each line is drawn above (its top edge) -> its label key in cjm_research.core.labels
 BLUEPRINT_LINE_KEYS = {1: "plot_bp_line_interaction", 2: "plot_bp_line_visibility",
                        3: "plot_bp_line_internal_interaction"}
+BP_LINE = 0.165             # inches per text line of a blueprint cell (8.5 pt, spacing 1.2)
+BLUEPRINT_PAD = 1.8         # lines of a row besides its text: space above, and the line's name below
+BLUEPRINT_COLUMN_IN = 3.1   # minimum inches of a blueprint stage column
+MIN_BLUEPRINT_IN = 9.0      # minimum width of a blueprint figure (inches)
 
 
 def blueprint_chart(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: int = 6, language: str = "en"):
     """The service blueprint: frontstage over backstage with the three lines.
+
+    Each row is as tall as its fullest cell (at most ``max_items`` items, then "+N more"), so no
+    text crosses the line of interaction, visibility or internal interaction. A cell the framework
+    does not describe (no backstage actor, support system or internal pain point for the stage)
+    says "not described in the framework" instead of being left blank. Stage columns have a
+    minimum width, so a blueprint of one stage stays legible.
 
     Parameters
     ----------
@@ -469,33 +606,53 @@ def blueprint_chart(bp: pd.DataFrame, *, ax=None, width: int = 32, max_items: in
     >>> ax = blueprint_chart(cjm.blueprint(jm))           # doctest: +SKIP
     """
     _check_language(language)
+    if bp.empty:  # a framework without touchpoints describes no service to draw
+        return not_measured_ax(t("plot_bp_not_described", language), ax=ax, language=language)
     stages = list(dict.fromkeys(bp["stage"]))
     labels = dict(zip(bp["stage"], bp.get("stage_label", bp["stage"])))
-    ax = _new_ax(ax, (2.0 + 3.1 * len(stages), 8.5))
+    cells = {row: [_blueprint_cell(bp[(bp["stage"] == stage) & (bp["row"] == row)]["item"].astype(str).tolist(),
+                                   width, max_items, language) for stage in stages] for row in BLUEPRINT_ROWS}
+    # Row heights in text lines: the fullest cell, plus room above it and for the line's name below.
+    heights = [max(3, max(len(c) for c in cells[row])) + BLUEPRINT_PAD for row in BLUEPRINT_ROWS]
+    col_in = max(BLUEPRINT_COLUMN_IN, (MIN_BLUEPRINT_IN - LABEL_IN) / len(stages))
+    left = LABEL_IN / col_in
+    fig_w = LABEL_IN + col_in * len(stages)
+    ax = _new_ax(ax, (fig_w, 1.3 + BP_LINE * (sum(heights) + 2)))
+    tops = np.concatenate([[0.0], np.cumsum(heights)])
     for r, row in enumerate(BLUEPRINT_ROWS):
-        ax.add_patch(Rectangle((-1.3, r), len(stages) + 1.3, 1, facecolor="#f4f4f4" if r % 2 else "white",
+        y0, h = tops[r], heights[r]
+        ax.add_patch(Rectangle((-left, y0), len(stages) + left, h, facecolor="#f4f4f4" if r % 2 else "white",
                                edgecolor="none", zorder=0))
-        ax.text(-1.25, r + 0.5, t(f"plot_bp_{row}", language), va="center", fontsize=9, weight="bold")
-        for x, stage in enumerate(stages):
-            items = bp[(bp["stage"] == stage) & (bp["row"] == row)]["item"].astype(str).tolist()
-            extra = len(items) - max_items
-            lines = [textwrap.fill(i, width, initial_indent="- ", subsequent_indent="  ") for i in items[:max_items]]
-            lines += [t("plot_bp_more", language, extra=extra)] if extra > 0 else []
-            ax.text(x + 0.05, r + 0.07, "\n".join(lines), va="top", fontsize=8.5,
-                    color=PAIN_COLOUR if row == "internal_pain_points" else "black", linespacing=1.2)
-    for y, key in BLUEPRINT_LINE_KEYS.items():
-        name = t(key, language)
-        ax.plot([-1.3, len(stages)], [y, y], color="#1d3557", lw=1.6, ls=(0, (6, 3)), zorder=3)
-        ax.text(len(stages) - 0.02, y - 0.02, name, ha="right", va="bottom", fontsize=8, color="#1d3557",
-                style="italic", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        ax.text(-left + 0.05 * BLUEPRINT_COLUMN_IN / col_in, y0 + h / 2, t(f"plot_bp_{row}", language),
+                va="center", fontsize=9, weight="bold")
+        for x, lines in enumerate(cells[row]):
+            described = bool(lines)
+            if not described:  # the customer actions come from the map; the rest from the framework
+                lines = [t("plot_no_evidence" if row == "customer_actions" else "plot_bp_not_described", language)]
+            ax.text(x + 0.05, y0 + 0.5, "\n".join(lines), va="top", fontsize=8.5, linespacing=1.2,
+                    color=("#999999" if not described else PAIN_COLOUR if row == "internal_pain_points"
+                           else "black"), style="normal" if described else "italic")
+    for r, key in BLUEPRINT_LINE_KEYS.items():
+        y = tops[r]
+        ax.plot([-left, len(stages)], [y, y], color="#1d3557", lw=1.6, ls=(0, (6, 3)), zorder=3)
+        ax.text(len(stages) - 0.02, y - 0.1, t(key, language), ha="right", va="bottom", fontsize=8,
+                color="#1d3557", style="italic", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     for x, stage in enumerate(stages):
-        ax.text(x + 0.5, -0.1, labels[stage], ha="center", va="bottom", fontsize=11, weight="bold")
-        ax.axvline(x, color="#bbbbbb", lw=0.6, zorder=1)
-    ax.set_xlim(-1.3, len(stages))
-    ax.set_ylim(len(BLUEPRINT_ROWS), -0.4)
+        ax.text(x + 0.5, -0.3, _fill(labels[stage], int(col_in * 72 / (0.65 * 11) * 0.85)), ha="center",
+                va="bottom", fontsize=11, weight="bold")
+        ax.plot([x, x], [-1.0, tops[-1]], color="#bbbbbb", lw=0.6, zorder=1)
+    ax.set_xlim(-left, len(stages))
+    ax.set_ylim(tops[-1], -1.0)
     ax.set_axis_off()
     ax.set_title(t("plot_bp_title", language), fontsize=12, loc="left", pad=14)
     return ax
+
+
+def _blueprint_cell(items: list[str], width: int, max_items: int, language: str) -> list[str]:
+    """The wrapped lines of one blueprint cell: up to ``max_items`` items, then "(+N more)"."""
+    lines = [w for i in items[:max_items]
+             for w in textwrap.wrap(i, width, initial_indent="- ", subsequent_indent="  ") or ["- "]]
+    return lines + _more(len(items) - max_items, language)
 
 
 # --------------------------------------------------------------------------- day in the life
@@ -533,11 +690,15 @@ def day_in_the_life_chart(dil: pd.DataFrame, *, persona=None, ax=None, value: st
     grid = grid.reindex(columns=range(24), fill_value=0)
     if value == "share":
         grid = grid * 100
-    ax = _new_ax(ax, (12, 1.2 + 0.28 * len(grid)))
+    ax = _new_ax(ax, (12, 2.4 + 0.28 * len(grid)))
     bar = t("plot_day_share" if value == "share" else "plot_day_events", language)
-    sns.heatmap(grid, ax=ax, cmap="rocket_r", cbar_kws={"label": bar, "shrink": 0.8}, linewidths=0.2)
+    # A horizontal bar under the grid: its label reads in full whatever the number of rows (a
+    # vertical one beside a one-row grid cut its label).
+    sns.heatmap(grid, ax=ax, cmap="rocket_r", linewidths=0.2,
+                cbar_kws={"label": bar, "orientation": "horizontal", "shrink": 0.4, "aspect": 40,
+                          "pad": 0.02 + 0.6 / (2.4 + 0.28 * len(grid))})
     ax.set_yticks(np.arange(len(grid)) + 0.5)
-    ax.set_yticklabels([f"{p} · {c}" for p, c in grid.index], fontsize=8)
+    ax.set_yticklabels([f"{p} · {c}" for p, c in grid.index], fontsize=8, rotation=0)
     ax.set_xlabel(t("plot_day_hour", language))
     ax.set_ylabel("")
     personas = grid.index.get_level_values(0)
