@@ -136,7 +136,7 @@ def test_from_raw_transcripts_to_the_current_state_map(tmp_path):
     pains = cjm.current_state(study, progress=False).table(lane="pain_points")
     row = pains[pains["item"] == "late_delivery"].iloc[0]
     assert row["stage"] == "retention" and row["n"] == 6 and not row["masked"]
-    assert row["quote"] in complaints and "6 of 6 interview excerpts" in row["detail"]
+    assert row["quote"] in complaints and "6 of 6 participants raised it" in row["detail"]
 
 
 @pytest.mark.slow

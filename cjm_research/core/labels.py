@@ -108,9 +108,9 @@ LABELS: dict[str, dict[str, str]] = {
     "possible overkill": {"en": "possible overkill", "id": "mungkin berlebihan"},
     "caption_map": {
         "en": "Current-state map of {persona} from {sources}: each number carries its n and {level} "
-              "interval; cells under {min_cell_size} respondents are masked.",
+              "interval; cells under {min_cell_size} {unit} are masked.",
         "id": "Peta kondisi saat ini untuk {persona} dari {sources}: tiap angka disertai n dan interval "
-              "{level}; sel di bawah {min_cell_size} responden disembunyikan."},
+              "{level}; sel di bawah {min_cell_size} {unit} disembunyikan."},
     "caption_future": {"en": "Gap between the current state and the targets of {name}, by stage.",
                        "id": "Kesenjangan antara kondisi saat ini dan target {name}, per tahap."},
     # conformance to the future state's designed path (reports/content.py conformance_section)
@@ -249,8 +249,8 @@ LABELS: dict[str, dict[str, str]] = {
               "pemasangan ulang (>= 0,75 stabil, <= 0,5 larut); kesepakatan antar seed ARI {ari}"},
     "appx_weighting": {"en": "Weighting", "id": "Pembobotan"},
     "appx_cells": {"en": "Small cells", "id": "Sel kecil"},
-    "appx_cells_def": {"en": "cells with fewer than {min_cell_size} respondents are masked",
-                       "id": "sel dengan kurang dari {min_cell_size} responden disembunyikan"},
+    "appx_cells_def": {"en": "cells with fewer than {min_cell_size} {unit} are masked",
+                       "id": "sel dengan kurang dari {min_cell_size} {unit} disembunyikan"},
     "structure_strong": {"en": "strong structure", "id": "struktur kuat"},
     "structure_reasonable": {"en": "reasonable structure", "id": "struktur cukup"},
     "structure_weak": {"en": "weak structure, possibly artificial", "id": "struktur lemah, mungkin semu"},
@@ -423,6 +423,63 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_emotion_axis": {"en": "emotion (-1..1)", "id": "emosi (-1..1)"},
     "plot_emotion_title": {"en": "Emotion: as-is ({level} band) and to-be",
                            "id": "Emosi: kondisi saat ini (pita {level}) dan masa depan"},
+    # issue 13, trial findings: evidence in the study's words (journey/lanes.py, reports/content.py)
+    "theme_item": {"en": "theme: {label}", "id": "tema: {label}"},
+    "evidence_low_ratings": {"en": "{pct} rated {low}-{high} ({count} of {base})",
+                             "id": "{pct} menilai {low}-{high} ({count} dari {base})"},
+    "evidence_excerpts": {"en": "{count} of {base} participants raised it ({excerpts} excerpts)",
+                          "id": "{count} dari {base} partisipan menyebutnya ({excerpts} kutipan)"},
+    "evidence_negative_themes": {
+        "en": "{count} of {base} participants in a negative theme ({excerpts} excerpts)",
+        "id": "{count} dari {base} partisipan dalam tema negatif ({excerpts} kutipan)"},
+    "evidence_drop_offs": {"en": "{pct} dropped off after it ({count} of {base} customers)",
+                           "id": "{pct} berhenti setelahnya ({count} dari {base} pelanggan)"},
+    "caption_pain_scale": {"en": "(on the {low}..{high} scale)", "id": "(pada skala {low}..{high})"},
+    "caption_pain_participants": {
+        "en": "For interviews the share is the % of the persona's interviewed participants who raised it: "
+              "n and the interval count participants, not excerpts.",
+        "id": "Untuk wawancara, porsinya adalah % partisipan persona yang diwawancarai yang menyebutnya: "
+              "n dan interval menghitung partisipan, bukan kutipan."},
+    "pain_points_none": {
+        "en": "Top pain points: not measured in this study: there are no touchpoint ratings, coded interviews "
+              "or events to rank pain points from.",
+        "id": "Titik masalah utama: tidak diukur dalam studi ini: tidak ada nilai titik sentuh, wawancara "
+              "berkode atau kejadian untuk mengurutkan titik masalah."},
+    "measure_ratings": {"en": "touchpoint ratings (key drivers need them; the outcome {outcome} is measured)",
+                        "id": "nilai titik sentuh (diperlukan pendorong utama; hasil {outcome} diukur)"},
+    "drivers_need_ratings": {
+        "en": "Key drivers: not measured in this study: touchpoint ratings (the outcome {outcome} is measured, "
+              "but key drivers need at least two rated touchpoints to explain it).",
+        "id": "Pendorong utama: tidak diukur dalam studi ini: nilai titik sentuh (hasil {outcome} diukur, "
+              "tetapi pendorong utama memerlukan minimal dua titik sentuh yang dinilai)."},
+    "blueprint_none": {
+        "en": "Service blueprint: not described in the framework (it has no touchpoints).",
+        "id": "Cetak biru layanan: tidak dijelaskan dalam kerangka (tidak ada titik sentuh)."},
+    "metric_touchpoint_rating": {"en": "% satisfied ({low}-{high})", "id": "% puas ({low}-{high})"},
+    "metric_outcome_share": {"en": "{name} (% of respondents)", "id": "{name} (% responden)"},
+    "metric_outcome_mean": {"en": "{name} (mean)", "id": "{name} (rata-rata)"},
+    "metric_percent": {"en": "{name} (%)", "id": "{name} (%)"},
+    "driver_stage_quadrant": {"en": "stage: see its touchpoints", "id": "tahap: lihat titik sentuhnya"},
+    "unit_respondents": {"en": "respondents", "id": "responden"},
+    "unit_customers": {"en": "customers", "id": "pelanggan"},
+    "unit_participants": {"en": "participants", "id": "partisipan"},
+    "weighting_no_survey": {"en": "a survey (there is nothing to weight)",
+                            "id": "survei (tidak ada yang diberi bobot)"},
+    "methods_qoq": {
+        "en": "every measured cell ({cells}) tested as one family: NPS adjusted-Wald difference, shares "
+              "Newcombe interval, means Welch test; p-values Holm-adjusted across the family; significant "
+              "when p < {alpha}",
+        "id": "setiap sel yang diukur ({cells}) diuji sebagai satu keluarga: selisih adjusted-Wald untuk NPS, "
+              "interval Newcombe untuk porsi, uji Welch untuk rata-rata; nilai p disesuaikan Holm atas "
+              "keluarga; signifikan bila p < {alpha}"},
+    "methods_confidence": {"en": "every interval is a {level} interval", "id": "setiap interval adalah interval {level}"},
+    "methods_cells": {"en": "cells with fewer than {min_cell_size} {unit} are masked",
+                      "id": "sel dengan kurang dari {min_cell_size} {unit} disembunyikan"},
+    "cell_touchpoint_ratings": {"en": "touchpoint ratings", "id": "nilai titik sentuh"},
+    "cell_stage_metrics": {"en": "stage CSAT and CES", "id": "CSAT dan CES tahap"},
+    "cell_nps": {"en": "NPS", "id": "NPS"},
+    "cell_outcome": {"en": "the outcome", "id": "hasil"},
+    "cell_persona_shares": {"en": "persona shares", "id": "porsi persona"},
 }
 
 

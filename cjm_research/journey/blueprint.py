@@ -35,7 +35,8 @@ def blueprint(source, *, persona=None, top: int = 3) -> pd.DataFrame:
     -------
     DataFrame
         ``stage, stage_label, row, item, source`` with ``row`` in customer_actions, frontstage,
-        backstage, support, internal_pain_points. Draw it with :func:`cjm_research.viz.maps.blueprint_chart`.
+        backstage, support, internal_pain_points; empty (with these columns) when the framework
+        describes no touchpoints. Draw it with :func:`cjm_research.viz.maps.blueprint_chart`.
 
     Examples
     --------
@@ -51,7 +52,8 @@ def blueprint(source, *, persona=None, top: int = 3) -> pd.DataFrame:
         rows += _observed(table, fw, stage, persona, top) if table is not None else [
             {"stage": stage, "row": "customer_actions", "item": fw.label(tp.id), "source": "framework"}
             for tp in fw.touchpoints_in(stage, "frontstage")]
-    frame = pd.DataFrame(rows)
+    # a framework without touchpoints (a survey with an outcome only) has an empty blueprint
+    frame = pd.DataFrame(rows, columns=["stage", "row", "item", "source"])
     frame["stage_label"] = frame["stage"].map(fw.label)
     order = {r: i for i, r in enumerate(ROWS)}
     frame = frame.sort_values(["stage", "row"], key=lambda s: s.map(fw.stage_order()) if s.name == "stage"

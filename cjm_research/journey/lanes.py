@@ -27,6 +27,8 @@ from ..evidence import intervals, metrics
 from ..evidence.weights import weighted_share, weighted_t_interval
 
 ALL = "all"  # the persona of a map built without personas
+LONG_SCALE = 11  # points; longer rating scales (sliders) count low ratings by fractions of the range
+QUOTE_WORDS = 40  # a longer quote is trimmed around the words of its code
 JOURNEY = "(journey)"  # the stage of journey-level numbers (NPS, the outcome, persona shares)
 ROW_COLUMNS = ["persona", "stage", "lane", "item", "value", "n", "ci_low", "ci_high", "source",
                "detail", "quote", "rank", "masked"]
@@ -259,8 +261,21 @@ class Evidence:
         return (pd.to_numeric(values, errors="coerce") - (low + high) / 2) / ((high - low) / 2)
 
     def low_threshold(self) -> float:
-        """Ratings at or below it are low: the bottom ``low_rating`` boxes of the touchpoint scale."""
-        return self.scale("touchpoint")[0] + self.low_rating - 1
+        """Ratings at or below it are low: the bottom ``low_rating`` boxes of the touchpoint scale.
+
+        On a long scale (more than :data:`LONG_SCALE` points, e.g. a 0..100 slider) two boxes
+        would be almost nothing (0 and 1), so there the bottom ``low_rating`` fifths of the range
+        count as low (0..40 of 0..100 for the default 2).
+        """
+        low, high = self.scale("touchpoint")
+        if high - low + 1 > LONG_SCALE:
+            return low + (high - low) * self.low_rating / 5
+        return low + self.low_rating - 1
+
+    @property
+    def language(self) -> str:
+        """The study's language (``en`` or ``id``): the words of evidence details."""
+        return getattr(getattr(self.study, "config", None), "language", None) or "en"
 
     def ratings(self) -> dict[str, str]:
         """Touchpoint id -> survey column, for the rating items the survey has."""
@@ -757,9 +772,15 @@ def _persona_drivers(ev: Evidence, group: pd.DataFrame, ratings: dict, persona: 
         except DataError:
             st = None
     if st is not None:
+        # a stage's performance is its mean touchpoint rating (0..100); its quadrant compares stages
+        sipa = importance_performance(composite, list(stage_cols), "_outcome", importance=st, weights=ev.weights,
+                                      scale=ev.scale("touchpoint")).set_index("driver")
         out.append(pd.DataFrame({"persona": persona, "level": "stage", "driver": st["driver"].str[7:],
                                  "stage": st["driver"].str[7:], "importance": 100 * st["share"],
-                                 "ci_low": 100 * st["ci_low"], "ci_high": 100 * st["ci_high"], "rank": st["rank"], "n": st["n"], "r2": st["r2"],
+                                 "ci_low": 100 * st["ci_low"], "ci_high": 100 * st["ci_high"], "rank": st["rank"],
+                                 "n": st["n"], "r2": st["r2"],
+                                 "performance": st["driver"].map(sipa["performance"]).to_numpy(),
+                                 "quadrant": st["driver"].map(sipa["quadrant"]).to_numpy(),
                                  "outcome": ev.outcome.name}))
     return out
 
@@ -789,13 +810,15 @@ def channels(ev: Evidence) -> pd.DataFrame:
     """Channel mix per stage: % of the persona's events at the stage on each channel.
 
     ``n`` is the number of the persona's customers active at the stage (so masking is by people,
-    not events); without an event log the mix comes from the framework channels of the stage's
-    touchpoints, weighted by survey usage.
+    not events). Without an event log, or with a log whose every channel is "unspecified", the
+    lane has no rows and the map says "not measured": the framework's channel of a rated
+    touchpoint says where the touchpoint is, not which channel customers used.
     """
     if ev.events is None:
-        return _channels_from_usage(ev)
+        return frame_of([])
     counts = _known(ev.events.touchpoint_counts(by=["persona", "channel"]))
-    if counts.empty:
+    known = set(counts["channel"].dropna().astype(str).str.strip().str.lower()) - {"", "unspecified"}
+    if counts.empty or not known:  # a log whose channel is unknown everywhere measures no channel mix
         return frame_of([])
     mix = counts.groupby(["persona", "stage", "channel"], as_index=False)["events"].sum()
     mix["value"] = 100 * mix["events"] / mix.groupby(["persona", "stage"])["events"].transform("sum")
@@ -805,19 +828,6 @@ def channels(ev: Evidence) -> pd.DataFrame:
                          "item": mix["channel"], "value": mix["value"], "n": mix["customers"],
                          "rank": mix["rank"], "source": "events",
                          "detail": mix["events"].map(lambda e: f"{int(e):,} events")})
-
-
-def _channels_from_usage(ev: Evidence) -> pd.DataFrame:
-    usage = touchpoints(ev)
-    usage = usage[usage["source"] == "usage"].copy()
-    if usage.empty:
-        return frame_of([])
-    usage["channel"] = usage["item"].map(lambda t: ev.framework.touchpoint(t).channel)
-    mix = usage.groupby(["persona", "stage", "channel"], as_index=False).agg(value=("value", "sum"), n=("n", "max"))
-    mix["value"] = 100 * mix["value"] / mix.groupby(["persona", "stage"])["value"].transform("sum")
-    mix["rank"] = mix.groupby(["persona", "stage"])["value"].rank(ascending=False, method="first")
-    return mix.rename(columns={"channel": "item"}).assign(lane="channels", source="survey usage x framework",
-                                                         detail="% of the stage's touchpoint use on this channel")
 
 
 def process(ev: Evidence) -> pd.DataFrame:
@@ -934,20 +944,34 @@ def pain_points(ev: Evidence) -> pd.DataFrame:
     without one the pain point is the touchpoint itself.
     """
     evidence = frame_of([_coded_evidence(ev), _rating_evidence(ev), _theme_evidence(ev), _dropoff_evidence(ev)],
-                        ["persona", "stage", "item", "touchpoint", "kind", "count", "base", "scale_low"])
-    table = _score(evidence, ev.confidence, ev.low_threshold())
+                        EVIDENCE_COLUMNS)
+    table = _score(evidence, ev.confidence, ev.low_threshold(), language=ev.language)
     ev.pain_evidence = table
     if table.empty:
         return frame_of([])
-    quotes = _quotes(ev)
+    quotes = _quotes(ev) | ev._cache.get("theme_quotes", {})
     rows = table.assign(lane="pain_points", source=table["sources"])
     rows["quote"] = [quotes.get((p, s, i)) for p, s, i in zip(rows["persona"], rows["stage"], rows["item"])]
     return rows[[c for c in ROW_COLUMNS if c in rows.columns] + ["touchpoint"]]
 
 
+EVIDENCE_COLUMNS = ["persona", "stage", "item", "touchpoint", "kind", "count", "base", "scale_low", "excerpts"]
+
+
 def _evidence_frame(rows, kind: str) -> pd.DataFrame:
-    cols = ["persona", "stage", "item", "touchpoint", "kind", "count", "base", "scale_low"]
+    cols = EVIDENCE_COLUMNS
     return pd.DataFrame(rows, columns=cols).assign(kind=kind) if len(rows) else pd.DataFrame(columns=cols)
+
+
+def participants_of(excerpts: pd.DataFrame) -> pd.Series:
+    """Who said each excerpt: the participant, else the excerpt itself (its own unit).
+
+    Interview evidence counts people, not turns: 211 turns of 36 people are 36 independent
+    answers at most, so shares and Wilson intervals are on participants.
+    """
+    who = excerpts["participant"].astype("string") if "participant" in excerpts.columns \
+        else pd.Series(pd.NA, index=excerpts.index, dtype="string")
+    return who.fillna(pd.Series("excerpt " + excerpts.index.astype(str), index=excerpts.index))
 
 
 def _code_of_touchpoint(ev: Evidence) -> dict[str, str]:
@@ -956,10 +980,17 @@ def _code_of_touchpoint(ev: Evidence) -> dict[str, str]:
 
 
 def _coded_evidence(ev: Evidence) -> pd.DataFrame:
+    """Participants who raised each coded pain point, out of the persona's participants.
+
+    The base is every interviewed participant of the persona, not the excerpts coded with the
+    code (which would make every share 100% by construction).
+    """
     ex = ev.scored_excerpts().dropna(subset=["persona", "stage"])
-    base = ex.groupby(["persona", "stage"]).size()
+    who = participants_of(ex)
+    base = who.groupby(ex["persona"]).nunique()
     coded = ex.dropna(subset=["pain_point"])
-    rows = [{"persona": p, "stage": s, "item": code, "count": len(g), "base": base[(p, s)],
+    rows = [{"persona": p, "stage": s, "item": code, "count": int(who[g.index].nunique()), "base": int(base[p]),
+             "excerpts": len(g),
              "touchpoint": g["touchpoint"].mode().iloc[0] if g["touchpoint"].notna().any() else None}
             for (p, s, code), g in coded.groupby(["persona", "stage", "pain_point"])]
     return _evidence_frame(rows, "excerpts")
@@ -998,43 +1029,60 @@ def _theme_evidence(ev: Evidence) -> pd.DataFrame:
     labels = found.drop_duplicates("theme").set_index("theme")["label"]
     # At each stage a theme stands for the pain-point code most of its excerpts there carry (or for
     # its own label): one theme may span stages, a code belongs to the stage it was coded at.
+    from ..core.labels import t
+
     item = member.groupby(["theme", "stage"]).apply(
         lambda g: g["pain_point"].mode().iloc[0] if g["pain_point"].notna().any()
-        else f"theme: {labels.get(g.name[0], g.name[0])}", include_groups=False).rename("item")
+        else t("theme_item", ev.language, label=labels.get(g.name[0], g.name[0])), include_groups=False).rename("item")
     member = member.join(item, on=["theme", "stage"])
-    base = ex.groupby(["persona", "stage"]).size()
-    rows = [{"persona": p, "stage": s, "item": i, "count": len(g), "base": int(base[(p, s)]),
+    who = participants_of(ex)
+    base = who.groupby(ex["persona"]).nunique()
+    rows = [{"persona": p, "stage": s, "item": i, "count": int(who[g.index].nunique()), "base": int(base[p]),
+             "excerpts": len(g),
              "touchpoint": g["touchpoint"].mode().iloc[0] if g["touchpoint"].notna().any() else None}
             for (p, s, i), g in member.groupby(["persona", "stage", "item"])]
+    # a theme that stands for no code has no coded quote: its most negative excerpt speaks for it
+    names = ev.participant_names()
+    ev._cache["theme_quotes"] = {
+        (p, s, i): clean_quote(g.sort_values("sentiment_score", kind="stable")["text"].iloc[0],
+                               keywords=str(i).split(": ", 1)[-1].split(", "), names=names)
+        for (p, s, i), g in member.groupby(["persona", "stage", "item"])}
     return _evidence_frame(rows, "negative_themes")
 
 
-def describe_evidence(kind: str, count: int, base: int, *, low_rating: int = 2, scale_low=1) -> str:
-    """One source of a pain point in words, e.g. ``'44% rated 1-2 (412 of 936)'``.
+def describe_evidence(kind: str, count: int, base: int, *, low_rating: float = 2, scale_low=1,
+                      excerpts=None, language: str = "en") -> str:
+    """One source of a pain point in words, e.g. ``'44% rated 1-2 (412 of 936)'``, in ``language``.
+
+    Interview evidence counts participants (``count`` of ``base``) and says how many excerpts
+    they gave.
 
     Examples
     --------
     >>> describe_evidence("low_ratings", 412, 936)
     '44% rated 1-2 (412 of 936)'
-    >>> describe_evidence("excerpts", 3, 12)
-    '3 of 12 interview excerpts'
+    >>> describe_evidence("excerpts", 3, 12, excerpts=5)
+    '3 of 12 participants raised it (5 excerpts)'
+    >>> describe_evidence("excerpts", 3, 12, excerpts=5, language="id")
+    '3 dari 12 partisipan menyebutnya (5 kutipan)'
     """
+    from ..core.labels import t
+
     pct = f"{100 * count / base:.0f}%" if base else "n/a"
-    low = 1 if scale_low is None or pd.isna(scale_low) else int(scale_low)
-    return {"low_ratings": f"{pct} rated {low}-{low_rating} ({count:,} of {base:,})",
-            "excerpts": f"{count:,} of {base:,} interview excerpts",
-            "negative_themes": f"{count:,} of {base:,} excerpts in a negative theme",
-            "drop_offs": f"{pct} dropped off after it ({count:,} of {base:,} customers)"}[kind]
+    low = 1 if scale_low is None or pd.isna(scale_low) else scale_low
+    n_excerpts = count if excerpts is None or pd.isna(excerpts) else int(excerpts)
+    return t(f"evidence_{kind}", language, pct=pct, low=f"{low:g}", high=f"{low_rating:g}", count=f"{count:,}",
+             base=f"{base:,}", excerpts=f"{n_excerpts:,}")
 
 
-def _score(evidence: pd.DataFrame, confidence: float, low_rating: int) -> pd.DataFrame:
+def _score(evidence: pd.DataFrame, confidence: float, low_rating: float, *, language: str = "en") -> pd.DataFrame:
     evidence = evidence[evidence["base"].astype(float) > 0].copy()
     if evidence.empty:
         return pd.DataFrame(columns=["persona", "stage", "item", "value", "ci_low", "ci_high", "n", "rank",
                                      "sources", "detail", "touchpoint", "score"])
     evidence = evidence.groupby(["persona", "stage", "item", "kind"], as_index=False).agg(
         count=("count", "sum"), base=("base", "sum"), touchpoint=("touchpoint", "first"),
-        scale_low=("scale_low", "first"))
+        scale_low=("scale_low", "first"), excerpts=("excerpts", "sum"))
     k, n = evidence["count"].to_numpy(float), evidence["base"].to_numpy(float)
     low, high = intervals.wilson(k, n, confidence=confidence)
     evidence = evidence.assign(share=k / n, low=np.asarray(low), high=np.asarray(high))
@@ -1049,10 +1097,11 @@ def _score(evidence: pd.DataFrame, confidence: float, low_rating: int) -> pd.Dat
                      "score": float(g["low"].sum()), "sources": ", ".join(g.loc[g["count"] > 0, "kind"]),
                      "touchpoint": g["touchpoint"].dropna().iloc[0] if g["touchpoint"].notna().any() else None,
                      "detail": "; ".join(describe_evidence(r.kind, int(r.count), int(r.base), low_rating=low_rating,
-                                                           scale_low=r.scale_low) for r in g.itertuples())})
+                                                           scale_low=r.scale_low, excerpts=r.excerpts,
+                                                           language=language) for r in g.itertuples())})
     out = pd.DataFrame(rows)
     if out.empty:
-        return _score(evidence.iloc[:0], confidence, low_rating)
+        return _score(evidence.iloc[:0], confidence, low_rating, language=language)
     out["rank"] = out.groupby(["persona", "stage"])["score"].rank(ascending=False, method="first")
     return out.sort_values(["persona", "stage", "rank"]).reset_index(drop=True)
 
@@ -1065,7 +1114,35 @@ def _quotes(ev: Evidence) -> dict:
     ex = ex.sort_values("sentiment_score", kind="stable")
     first = ex.drop_duplicates(["persona", "stage", "pain_point"])
     names = ev.participant_names()
-    return {(r.persona, r.stage, r.pain_point): redact(str(r.text), names=names) for r in first.itertuples()}
+    label = ev.framework.label
+    return {(r.persona, r.stage, r.pain_point): clean_quote(
+        r.text, keywords=[str(r.pain_point), label(str(r.pain_point))]
+        + ([label(str(r.touchpoint))] if pd.notna(r.touchpoint) else []), names=names) for r in first.itertuples()}
+
+
+def clean_quote(text, *, keywords=(), names=None, words: int = QUOTE_WORDS) -> str:
+    """A quote for a table cell: redacted, newlines (real or written as ``\\n``) as spaces, and a
+    long turn trimmed to about ``words`` words around the first word of ``keywords``, with "...".
+
+    Examples
+    --------
+    >>> clean_quote("Well.\\nThe data was never enough for us.")
+    'Well. The data was never enough for us.'
+    >>> clean_quote(" ".join(["so"] * 60 + ["missing data"] + ["and"] * 60), keywords=["data_availability"], words=6)
+    '... so missing data and and and ...'
+    """
+    from ..evidence.text import redact
+
+    flat = re.sub(r"\s+", " ", str(text).replace("\\n", " ")).strip()
+    flat = redact(flat, names=names)
+    tokens = flat.split(" ")
+    if len(tokens) <= words:
+        return flat
+    stems = {w.lower()[:5] for k in keywords for w in re.split(r"[\s_,;:]+", str(k)) if len(w) >= 4}
+    hit = next((i for i, tok in enumerate(tokens) if re.sub(r"\W", "", tok.lower())[:5] in stems), 0)
+    start = max(0, min(hit - words // 3, len(tokens) - words))
+    end = start + words
+    return ("... " if start > 0 else "") + " ".join(tokens[start:end]) + (" ..." if end < len(tokens) else "")
 
 
 # ------------------------------------------------------------------------- opportunities

@@ -227,7 +227,8 @@ class JourneyMap:
         have = set(self._data.loc[self._data["lane"] == "metrics", "item"].dropna())
         missing = [name for key, name in (("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES")) if key not in have]
         if self._drivers is None or not len(self._drivers):
-            missing.append("outcome")
+            # with an outcome, what the drivers lack is the ratings that would explain it
+            missing.append("ratings" if self.outcome else "outcome")
         missing += [kind for kind in ("survey", "interviews", "events") if kind not in self.sources]
         return missing
 

@@ -177,6 +177,42 @@ class QuarterlyReport:
             return self.t("whole_journey")
         return self.study.framework.label(stage, self.language)
 
+    @property
+    def unit(self) -> str:
+        """Who a cell counts, in the report's language: respondents (survey), customers (events
+        only) or participants (interviews only)."""
+        files = self.study.files
+        kind = "respondents" if "survey" in files else "customers" if "events" in files else "participants"
+        return self.t(f"unit_{kind}")
+
+    def pain_label(self, item, touchpoint=None) -> str:
+        """A pain point in the study's words: the framework's label of its id, else the label of
+        the touchpoint it names (``formulir_online_pain`` -> "Formulir online"), else its id in words."""
+        fw, item = self.study.framework, str(item)
+        label = fw.label(item, self.language)
+        if label != item.replace("_", " "):
+            return label
+        tps = [tp for tp in ([touchpoint] if isinstance(touchpoint, str) else []) + list(fw.touchpoints)
+               if tp in fw.touchpoints and item.startswith(tp)]
+        if tps:
+            return fw.label(max(tps, key=len), self.language)
+        return label[:1].upper() + label[1:]
+
+    def metric_label(self, metric: str) -> str:
+        """A metric's name with its unit: "% satisfied (4-5)" for a touchpoint rating, the study's
+        outcome label with "% of respondents" or "mean", "CSAT (%)"."""
+        if metric == "touchpoint_rating":
+            high = self.study.columns.scale("touchpoint")[1]
+            return self.t("metric_touchpoint_rating", low=f"{high - 1:g}", high=f"{high:g}")
+        if metric == "outcome":
+            spec = self.study.config.outcome
+            name = self.current.outcome or (getattr(spec, "label", None) or "outcome")
+            kind = getattr(spec, "kind", "binary")
+            return self.t("metric_outcome_mean" if kind == "scale" else "metric_outcome_share", name=name)
+        if metric in ("csat", "conversion_rate", "repurchase_rate"):
+            return self.t("metric_percent", name=_metric_name(metric))
+        return _metric_name(metric)
+
     def word(self, value) -> str:
         """A category word (stable, improved, gap, ...) in the report language, when the labels have it."""
         from ..core.labels import LABELS
@@ -199,7 +235,7 @@ class QuarterlyReport:
         names = [m.lower() for m in self.current.not_measured()]
         if not self.future_state or not Path(self.future_state).is_file():
             names.append("future_state")
-        return [self.t(f"measure_{m}") for m in names]
+        return [self.t(f"measure_{m}", outcome=self.current.outcome) for m in names]
 
     def executive_summary(self) -> None:
         """Only the changes that are significant after adjustment, as bullet points."""
@@ -208,7 +244,7 @@ class QuarterlyReport:
         q = self.study.quarter
         if self.changes is None:
             return self.note(self.t("no_previous" if self.previous is None else "no_survey_to_compare"))
-        lines = summary_lines(self.changes, label=self.item_label, word=self.word)
+        lines = summary_lines(self.changes, label=self.item_label, word=self.word, metric=self.metric_label)
         prev = self.previous.quarter
         self.note(self.t("caption_summary", previous=prev, quarter=q, alpha=ALPHA,
                          n_tested=self.changes.attrs.get("cells_tested", len(self.changes)),
@@ -253,11 +289,14 @@ class QuarterlyReport:
             ax = plots.journey_map(jm, persona=persona, min_cell_size=self.min_cell_size,
                                    language=self.language)
             self.figure(ax, f"current_state_p{i}", caption=self.t(
-                "caption_map", persona=persona, min_cell_size=self.min_cell_size, sources=sources))
+                "caption_map", persona=persona, min_cell_size=self.min_cell_size, sources=sources, unit=self.unit))
         # The designed frontstage, backstage and support are the same for every persona: drawn once,
         # with the customer actions of all personas together.
         self.heading("blueprint", level=3)
-        self.figure(plots.blueprint_chart(blueprint(jm), language=self.language), "blueprint")
+        bp = blueprint(jm)
+        if bp.empty:  # a framework without touchpoints describes no blueprint: said, not drawn empty
+            return self.note(self.t("blueprint_none"))
+        self.figure(plots.blueprint_chart(bp, language=self.language), "blueprint")
 
     def drivers_section(self) -> None:
         """Key drivers of the study's outcome, per persona: touchpoints and stages, with intervals."""
@@ -265,6 +304,8 @@ class QuarterlyReport:
 
         drivers = self.current.drivers()
         if drivers.empty:
+            if self.current.outcome:  # the outcome is measured; what is missing is what explains it
+                return self.note(self.t("drivers_need_ratings", outcome=self.current.outcome))
             return self.note(self.t("not_measured", what=self.t("measure_outcome")))
         outcome = self.current.outcome
         self.note(self.t("key_drivers", outcome=outcome))
@@ -276,8 +317,10 @@ class QuarterlyReport:
             "rank": drivers["rank"].astype("Int64"),
             "importance": interval_text(drivers["importance"], drivers["ci_low"], drivers["ci_high"], digits=0),
             "n": drivers["n"].astype("Int64"),
-            "performance": drivers["performance"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
-            "quadrant": drivers["quadrant"].map(lambda q: self.word(q) if isinstance(q, str) else "")})
+            # a stage row without its own performance says where to look, never an empty cell
+            "performance": drivers["performance"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
+            "quadrant": drivers["quadrant"].map(lambda q: self.word(q) if isinstance(q, str)
+                                                 else "— (" + self.t("driver_stage_quadrant") + ")")})
         self.table(drivers, "key_drivers", caption=self.t("caption_drivers", outcome=outcome), view=view, rows=60)
         fw = self.study.framework
         for i, persona in enumerate(self.current.personas, start=1):
@@ -302,13 +345,12 @@ class QuarterlyReport:
         """The KPI table for readers: stage labels, ``estimate [interval]``, masked cells said so."""
         masked = self.t("masked", min_cell_size=self.min_cell_size)
         view = pd.DataFrame({"persona": table["persona"], "stage": table["stage"].map(self.stage_label),
-                             "metric": table["metric"].map(lambda m: self.current.outcome or m if m == "outcome"
-                                                           else _metric_name(m)),
+                             "metric": table["metric"].map(self.metric_label),
                              "estimate": interval_text(table["estimate"], table["ci_low"], table["ci_high"]),
                              "n": table["n"].astype("Int64")})
         view.loc[table["masked"].to_numpy(), "estimate"] = masked
         if "change" in table:
-            view["change"] = table["change"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}")
+            view["change"] = table["change"].map(lambda v: "" if pd.isna(v) else _num(v, sign=True))
             view["p_adj"] = table["p_adj"].map(lambda v: "" if pd.isna(v) else _p(v).lstrip("= "))
         return view
 
@@ -316,10 +358,10 @@ class QuarterlyReport:
         """The top pain points across personas with a redacted quote each."""
         pains = top_pain_points(self.current, top=top)
         if pains.empty:
-            return self.note(self.t("not_measured", what=self.t("col_pain_point")))
-        fw = self.study.framework
+            return self.note(self.t("pain_points_none"))
         view = pains.assign(stage=pains["stage"].map(self.stage_label),
-                            pain_point=pains["pain_point"].map(lambda i: fw.label(i, self.language)),
+                            pain_point=[self.pain_label(i, tp) for i, tp in zip(pains["pain_point"],
+                                                                                 pains["touchpoint"])],
                             score=interval_text(pains["score"], pains["ci_low"], pains["ci_high"], digits=0),
                             n=pains["n"].astype("Int64"))[["persona", "stage", "pain_point", "score", "n",
                                                            "evidence", "quote"]]
@@ -329,8 +371,12 @@ class QuarterlyReport:
                                    for k in str(s).split(",")))
         caption = self.t("caption_pain_points", sources=", ".join(self.t(f"source_{k}") for k in kinds))
         if "low_ratings" in kinds:
+            low, high = self.study.columns.scale("touchpoint")
             caption += " " + self.t("caption_pain_ratings", low=f"{self.current.low_ratings[0]:g}",
                                     high=f"{self.current.low_ratings[1]:g}")
+            caption = caption.rstrip(".") + " " + self.t("caption_pain_scale", low=f"{low:g}", high=f"{high:g}") + "."
+        if {"excerpts", "negative_themes"} & set(kinds):
+            caption += " " + self.t("caption_pain_participants")
         if "quote" in view.columns:
             caption += " " + self.t("caption_quotes_redacted")
         self.table(pains, "pain_points", caption=caption, view=view)
@@ -357,8 +403,9 @@ class QuarterlyReport:
                     caption=self.t("caption_emotion"))
         self.conformance_section(future)
         opps = rank_opportunities(self.current, future)
-        self.table(opps, "opportunities", caption=self.t("caption_priority"), view=opps[
-            ["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]])
+        view = opps[["rank", "title", "stage", "owner", "impact", "effort", "evidence", "priority"]]
+        self.table(opps, "opportunities", caption=self.t("caption_priority"),
+                   view=view.assign(stage=view["stage"].map(lambda s: self.stage_label(s) if isinstance(s, str) else s)))
         self.figure(plots.priority_matrix(opps, language=self.language), "priority_matrix")
 
     def conformance_section(self, future) -> None:
@@ -457,13 +504,15 @@ COUNT_COLUMNS = ("n", "n_earlier", "n_later", "customers", "count", "events", "e
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Numbers to one decimal, counts as whole numbers (``9,227``, never ``9,227.0``), missing
-    values blank: what a reader should see."""
+    """Numbers to one decimal, counts and columns of whole numbers as whole numbers (``9,227``,
+    ``4``, never ``9,227.0`` or ``4.0``), never "-0.0", missing values blank: what a reader should see."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            count = str(col) in COUNT_COLUMNS
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}" if count else f"{v:,.1f}")
+            values = out[col].dropna().astype(float)
+            whole = str(col) in COUNT_COLUMNS or (len(values) > 0 and bool((values == values.round()).all()))
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{round(float(v)) + 0:,.0f}" if whole
+                                    else f"{round(float(v), 1) + 0.0:,.1f}")
     return out.astype(object).where(out.notna(), "")
 
 
@@ -477,7 +526,8 @@ def interval_text(est, low, high, *, digits: int = 1) -> pd.Series:
     """
     parts = pd.DataFrame({"e": est, "l": low, "h": high}).astype(float)
     return parts.apply(lambda r: "" if np.isnan(r.e) else
-                       f"{r.e:.{digits}f} [{r.l:.{digits}f}, {r.h:.{digits}f}]", axis=1)
+                       f"{_num(r.e, digits=digits)} [{_num(r.l, digits=digits)}, {_num(r.h, digits=digits)}]",
+                       axis=1)
 
 
 def _fit(model, survey, study):
@@ -488,7 +538,7 @@ def _fit(model, survey, study):
 
 
 # ---------------------------------------------------------------------- tables (tested directly)
-def summary_lines(changes: pd.DataFrame, *, label=str, word=None) -> list[str]:
+def summary_lines(changes: pd.DataFrame, *, label=str, word=None, metric=None) -> list[str]:
     """Markdown bullets of the significant changes, largest adjusted evidence first.
 
     Examples
@@ -502,10 +552,11 @@ def summary_lines(changes: pd.DataFrame, *, label=str, word=None) -> list[str]:
     from ..core.labels import LABELS
 
     word = word or (lambda w: t(w, "en") if w in LABELS else w)
+    metric = metric or _metric_name
     sig = changes[changes["significant"].astype(bool)].sort_values("p_adj")
     items = sig["item"] if "item" in sig else pd.Series(None, index=sig.index)
-    return [f"- **{_label_of(label, r.stage, item)}**, {r.persona}, {_metric_name(r.metric)}: {r.earlier:.1f} → "
-            f"{r.later:.1f} ({r.change:+.1f}, {word(r.direction)}; {word('adjusted_p')} {_p(r.p_adj)})"
+    return [f"- **{_label_of(label, r.stage, item)}**, {r.persona}, {metric(r.metric)}: {_num(r.earlier)} → "
+            f"{_num(r.later)} ({_num(r.change, sign=True)}, {word(r.direction)}; {word('adjusted_p')} {_p(r.p_adj)})"
             for r, item in zip(sig.itertuples(), items)]
 
 
@@ -519,6 +570,18 @@ def _label_of(label, stage, item):
 
 def _metric_name(metric: str) -> str:
     return metric.upper() if metric in ("nps", "csat", "ces") else metric.replace("_", " ")
+
+
+def _num(value, *, digits: int = 1, sign: bool = False) -> str:
+    """A number to ``digits`` decimals, never "-0.0" (a rounded negative zero reads as a loss).
+
+    Examples
+    --------
+    >>> _num(-0.04), _num(2.0, sign=True), _num(-1.25)
+    ('0.0', '+2.0', '-1.2')
+    """
+    rounded = round(float(value), digits) + 0.0
+    return f"{rounded:{'+' if sign else ''}.{digits}f}"
 
 
 def _p(p: float) -> str:
@@ -537,12 +600,12 @@ def kpi_table(jm, changes: pd.DataFrame | None, *, min_cell_size: int) -> pd.Dat
     small = out["n"].isna() | (out["n"] < min_cell_size)
     out.loc[small, ["estimate", "ci_low", "ci_high"]] = np.nan
     out["masked"] = out["masked"] | small
-    if changes is not None and len(changes):
-        from ..journey.compare import JOURNEY
+    from ..journey.compare import JOURNEY
 
-        # NPS is one journey-level question: the map draws it in the last stage, the quarter
-        # comparison files it under "(journey)", so the KPI table uses the comparison's label.
-        out.loc[out["metric"].isin(["nps", "outcome"]), "stage"] = JOURNEY
+    # NPS and the outcome are journey-level answers: the map keeps them on its last stage, the
+    # KPI table (like the quarter comparison) files them under "(journey)", never under a stage.
+    out.loc[out["metric"].isin(["nps", "outcome"]), "stage"] = JOURNEY
+    if changes is not None and len(changes):
         qoq = changes[["persona", "stage", "metric", "earlier", "change", "p_unc", "p_adj", "significant"]]
         qoq = qoq[qoq["metric"].isin(["nps", "csat", "ces", "outcome"])]
         out = out.merge(qoq, on=["persona", "stage", "metric"], how="left")
@@ -561,7 +624,8 @@ def top_pain_points(jm, *, top: int = 10) -> pd.DataFrame:
     quotes = pp["quote"].map(lambda q: redact(str(q), names=names) if pd.notna(q) else "")
     return pd.DataFrame({"persona": pp["persona"], "stage": pp["stage"], "pain_point": pp["item"],
                          "score": pp["value"], "ci_low": pp["ci_low"], "ci_high": pp["ci_high"], "n": pp["n"],
-                         "evidence": pp["detail"], "quote": quotes}).reset_index(drop=True)
+                         "evidence": pp["detail"], "quote": quotes,
+                         "touchpoint": pp["touchpoint"] if "touchpoint" in pp else None}).reset_index(drop=True)
 
 
 def persona_table(model, previous=None) -> pd.DataFrame:
@@ -630,15 +694,24 @@ def methods_table(rep: QuarterlyReport) -> pd.DataFrame:
                              "(>= 0.75 reproduced, <= 0.5 dissolving), read with the silhouette band (Kaufman & "
                              "Rousseeuw) and the ARI between seeds: stable only when all three hold; "
                              + model.structure(n_boot=STABILITY_BOOTSTRAPS)["text"])
-    defs["quarter_over_quarter"] = ("every measured cell (touchpoint ratings, stage CSAT and CES, NPS, the "
-                                    "outcome, persona shares) tested as one family: NPS adjusted-Wald "
-                                    "difference, shares Newcombe interval, means Welch test; p-values "
-                                    f"Holm-adjusted across the family; significant when p < {ALPHA}")
-    defs["confidence"] = f"every interval is a {rep.level} interval"
-    defs["min_cell_size"] = f"cells with fewer than {rep.min_cell_size} respondents are masked"
+    lang = rep.language
+    if rep.changes is not None:  # only a study with two surveyed quarters is compared
+        defs["quarter_over_quarter"] = t("methods_qoq", lang, alpha=ALPHA, cells=", ".join(
+            t(f"cell_{c}", lang) for c in compared_cells(rep.study)))
+    defs["confidence"] = t("methods_confidence", lang, level=rep.level)
+    defs["min_cell_size"] = t("methods_cells", lang, min_cell_size=rep.min_cell_size, unit=rep.unit)
     if "events" in rep.study.files and set(CART_EVENTS) <= set(rep.study.framework.event_map()):
         defs["cart_abandonment"] = rep.study.events.cart_abandonment()["definition"].iloc[0]
     return pd.DataFrame({"metric": list(defs), "definition": [str(v) for v in defs.values()]})
+
+
+def compared_cells(study) -> list[str]:
+    """The kinds of cells the quarter comparison tests in this study (label keys ``cell_*``)."""
+    cols = study.columns
+    cells = [("touchpoint_ratings", bool(cols.touchpoint_ratings)), ("stage_metrics", bool(cols.csat or cols.ces)),
+             ("nps", bool(cols.nps)), ("outcome", getattr(study.config, "outcome", None) is not None),
+             ("persona_shares", True)]
+    return [name for name, measured in cells if measured]
 
 
 def weighting_statement(study, language: str = "en") -> str:
@@ -653,8 +726,10 @@ def weighting_statement(study, language: str = "en") -> str:
     'Estimates are unweighted: ever'
     """
     files = getattr(study, "files", None)
-    summary = None if files is not None and "survey" not in files else study.weighting()
-    if summary is None:  # no survey (nothing to weight) or no weights declared
+    if files is not None and "survey" not in files:  # interviews or events only: nothing to weight
+        return t("not_measured", language, what=t("weighting_no_survey", language))
+    summary = study.weighting()
+    if summary is None:  # no weights declared
         return t("weighting_none", language)
     figures = {k: summary[k] for k in ("n", "n_eff", "efficiency", "design_effect")}
     if summary["source"] == "raking":
@@ -676,15 +751,20 @@ def methods_appendix(rep: QuarterlyReport, *, confidence: float | None = None) -
     level = level_label(rep.confidence if confidence is None else confidence)
     weighted = t("appx_interval_weighted", lang) if study.weight_column else ""
     # Survey metrics carry the weights; event-log rates count customers, who have no survey weight.
-    rows = [_metric_row(key, lang, level, weighted if key in ("nps", "csat", "ces") else "", measured, values)
+    # measured = the map has the numbers (an event log without a purchase has no conversion)
+    on_map = set(rep.current.table(lane="metrics")["item"].dropna())
+    rows = [_metric_row(key, lang, level, weighted if key in ("nps", "csat", "ces") else "",
+                        measured and (key not in ("conversion", "repurchase") or f"{key}_rate" in on_map), values)
             for key, measured, values in _measured_metrics(study)]
+    drivers = len(rep.current.drivers()) > 0
     rows += [
-        (t("appx_multiplicity", lang), t("appx_multiplicity_def", lang, alpha=ALPHA), "", ""),
-        (t("appx_drivers", lang), t("appx_drivers_def", lang),
-         t("appx_interval_bootstrap", lang, level=level), ""),
+        (t("appx_multiplicity", lang), t("appx_multiplicity_def", lang, alpha=ALPHA) if rep.changes is not None
+         else t("appx_not_measured", lang), "", ""),
+        (t("appx_drivers", lang), t("appx_drivers_def", lang) if drivers else t("appx_not_measured", lang),
+         t("appx_interval_bootstrap", lang, level=level) if drivers else "", ""),
         *(_persona_rows(rep) if "survey" in rep.study.files else []),
         (t("appx_weighting", lang), weighting_statement(study, lang), "", ""),
-        (t("appx_cells", lang), t("appx_cells_def", lang, min_cell_size=rep.min_cell_size), "", ""),
+        (t("appx_cells", lang), t("appx_cells_def", lang, min_cell_size=rep.min_cell_size, unit=rep.unit), "", ""),
     ]
     return pd.DataFrame(rows, columns=["item", "definition", "interval_method", "test"])
 

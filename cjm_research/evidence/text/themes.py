@@ -1,7 +1,8 @@
 """Pain-point themes from open answers and interview excerpts: TF-IDF + NMF, bilingual.
 
-Texts are tokenised, stripped of English (scikit-learn) and Indonesian (Sastrawi plus informal
-spellings) stop words; Indonesian words are stemmed with Sastrawi so "pembayaran", "membayar"
+Texts are tokenised, stripped of English (scikit-learn plus spoken fillers and contractions),
+Indonesian (Sastrawi plus informal spellings and fillers) and French stop words, and texts in
+neither English nor Indonesian are left out (theme 0); Indonesian words are stemmed with Sastrawi so "pembayaran", "membayar"
 and "bayar" count as one term. Each theme is labelled by its top terms (shown in their most
 frequent written form, not as bare stems), counted per group (stage, persona), and illustrated
 by its most representative quotes, redacted before they leave this module.
@@ -23,11 +24,22 @@ from ...core.errors import DataError, ParameterError, check_choice, preview
 from .language import detect_language
 from .redaction import redact_series
 
-TOKEN = re.compile(r"[a-z][a-z'-]*[a-z]")
+# Letters of any alphabet, so "données" is one token (not the cut stem "donn").
+TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*[^\W\d_]")
 # Informal Indonesian that Sastrawi's stop-word list does not cover; they carry no theme.
 ID_INFORMAL = set("""yg dgn utk tdk gak nggak ga enggak engga udah sudah aja saja sih dong deh kok
 nya banget bgt sy aku gue gw kak min kalo kalau jg juga lg lagi krn karena tp tapi sdh blm belum
-bisa ada mau ini itu ya iya nih tuh kan pun lah""".split())
+bisa ada mau ini itu ya iya nih tuh kan pun lah ternyata sebenarnya pokoknya gitu begitu kayak
+gimana terus jadi yah dll soalnya emang memang""".split())
+# Spoken English fillers and contractions (transcripts): scikit-learn's list has neither.
+EN_FILLERS = set("""yeah yes yep okay ok um uh uhm hmm er ah oh like just really actually basically
+kind sort lot lots thing things stuff know think mean guess gonna wanna gotta maybe probably right
+it's that's there's i'm i've i'd i'll you're you've we're we've they're they've don't doesn't didn't
+can't isn't wasn't aren't won't wouldn't couldn't shouldn't let's what's""".split())
+# French stop words: a transcript in French must not make a theme of "donc, fait, dans, des".
+FR_STOP = set("""le la les un une des du de dans et est en que qui pour pas sur au aux avec ce cette ces
+mais ou donc car ne se sa son ses leur leurs nous vous ils elles il elle on je tu très fait faire
+être avoir a ont été comme plus tout tous alors aussi bien là ça c'est quand même peu""".split())
 K_RANGE = range(2, 9)
 
 
@@ -74,15 +86,35 @@ def stem_en(token: str) -> str:
 def stop_words() -> frozenset:
     from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
-    return frozenset(ENGLISH_STOP_WORDS | ID_INFORMAL
+    return frozenset(ENGLISH_STOP_WORDS | ID_INFORMAL | EN_FILLERS | FR_STOP
                      | set(StopWordRemoverFactory().get_stop_words()))
+
+
+def other_language(text: str) -> bool:
+    """True when ``text`` is in neither English nor Indonesian (French stop words outvote both).
+
+    Such texts are left out of the themes: their words would otherwise form a theme of their own.
+
+    Examples
+    --------
+    >>> other_language("donc on a fait le modèle avec les données"), other_language("the data was late")
+    (True, False)
+    """
+    from .language import language_votes
+
+    tokens = TOKEN.findall(str(text).lower().replace("\u2019", "'"))
+    french = sum(token in FR_STOP for token in tokens)
+    return french >= 2 and french > max(language_votes(text))
 
 
 def tokenize(text: str, language: str, surface: dict | None = None) -> list[str]:
     """Content tokens of ``text``; Indonesian ones stemmed. Records stem -> written forms."""
     stops = stop_words()
     out = []
-    for token in TOKEN.findall(text.lower()):
+    for token in TOKEN.findall(text.lower().replace("\u2019", "'")):
+        if token in stops or len(token) < 3:
+            continue
+        token = re.sub(r"'s$", "", token)  # "model's" is "model"
         if token in stops or len(token) < 3:
             continue
         term = stem_id(token) if language == "id" else stem_en(token)
@@ -167,6 +199,8 @@ def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_ter
     """
     check_choice("language", language, ["auto", "en", "id"])
     frame, by = _prepare(texts, text, by)
+    every = frame.index
+    frame = frame[~frame["_text"].map(other_language)]  # theme 0: not in the study's languages
     if len(frame) < 3:
         raise DataError(f"themes needs at least 3 non-empty texts, but got {len(frame)}.")
     langs = frame["_text"].map(detect_language) if language == "auto" else \
@@ -182,7 +216,9 @@ def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_ter
                         "the texts are too short or too few.") from None
     model = _fit(X, n_themes, random_state, n_terms)
     if model is None:
-        return _no_themes(frame, by, X.shape)
+        out = _no_themes(frame, by, X.shape)
+        out.attrs["assignments"] = out.attrs["assignments"].reindex(every, fill_value=0)
+        return out
     W = model.transform(X)
     # Number themes by size (theme 1 is the most common), ties by total weight.
     sizes = np.bincount(W.argmax(axis=1), minlength=W.shape[1])
@@ -193,7 +229,7 @@ def themes(texts, *, n_themes=None, language="auto", by=None, text="text", n_ter
     labels = {k + 1: _label(row, terms, surface, n_terms) for k, row in enumerate(components)}
     quotes = _quotes(frame["_text"], W, assignment, n_quotes, names)
     out = _count(frame.assign(theme=assignment), by, labels, quotes)
-    out.attrs["assignments"] = pd.Series(assignment, index=frame.index, name="theme")
+    out.attrs["assignments"] = pd.Series(assignment, index=frame.index, name="theme").reindex(every, fill_value=0)
     return out
 
 
