@@ -166,3 +166,8 @@ def test_stage_durations_and_channel_switching():
 def test_stage_queries_need_a_framework(shop):
     with pytest.raises(ParameterError, match="needs stages"):
         shop.stage_durations()
+
+
+def test_hourly_defaults_to_utc_not_to_one_region():
+    log = make_log([("a", "view", "2026-01-01 01:30", "app"), ("b", "view", "2026-01-01 17:10", "web")])
+    assert log.hourly(by=None)["hour"].tolist() == [1, 17]

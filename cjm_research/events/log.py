@@ -398,18 +398,20 @@ class EventLog:
         joined = t.left_join(lookup, t.customer == lookup.p_customer).drop("p_customer")
         return self._derive(joined)
 
-    def hourly(self, *, by="persona", timezone: str = "Asia/Jakarta", tz: str | None = None) -> pd.DataFrame:
+    def hourly(self, *, by="persona", timezone: str = "UTC", tz: str | None = None) -> pd.DataFrame:
         """Events per local hour of day and channel, for the day-in-the-life map.
 
         Returns ``by`` (when given and present), ``hour`` (0..23 in ``timezone``), ``channel``,
-        ``events`` and ``share`` (of the group's events). ``tz=`` is the deprecated name of
+        ``events`` and ``share`` (of the group's events). ``timezone`` is the customers' IANA time
+        zone; the default is UTC, since no zone is right for every study (a study file sets its
+        own ``timezone:``, which the day-in-the-life map passes). ``tz=`` is the deprecated name of
         ``timezone=``.
 
         Examples
         --------
         >>> log.hourly(by=None, timezone="Asia/Jakarta").head()  # doctest: +SKIP
         """
-        tz = _renamed(timezone, tz, old="tz", new="timezone", default="Asia/Jakarta")
+        tz = _renamed(timezone, tz, old="tz", new="timezone", default="UTC")
         by_cols = self._by(by)
         t = self._table
         # Quarter-hour buckets in UTC come back small; the local hour is taken in pandas so that
