@@ -188,3 +188,24 @@ def test_F14_quotes_have_no_escaped_newlines_and_long_turns_are_trimmed():
     quote = lanes.clean_quote(turn, keywords=["data_availability"])
     assert quote.startswith("... ") and quote.endswith(" ...") and "enough data" in quote
     assert len(quote.split()) <= lanes.QUOTE_WORDS + 2
+
+
+def test_F13_masked_pain_points_are_said_to_be_too_thin_not_unmeasured(interviews_map, tmp_path, monkeypatch):
+    _, jm = interviews_map
+    pains = jm.pain_points()
+    assert len(pains) and (pains["n"] <= 4).all()   # 4 participants: n counts people, not 14 excerpts
+    rep, shown = _report(fixture_path("sparse_interviews"), tmp_path, monkeypatch)
+    rep.pain_points_section()
+    assert "kurang dari 5 partisipan" in _text(shown) and "tidak ada nilai titik sentuh" not in _text(shown)
+
+
+def test_F16_blueprint_frontstage_lists_the_most_used_touchpoint_first(passenger_map):
+    study, jm = passenger_map
+    use = jm.table(lane="touchpoints").query("source == 'usage'").groupby("item")["value"].mean()
+    fw = study.framework
+    stage = max(fw.stages, key=lambda s: len(fw.touchpoints_in(s, "frontstage")))
+    tps = [tp.id for tp in fw.touchpoints_in(stage, "frontstage")]
+    want = [f"{fw.label(tp)} [{fw.label(fw.touchpoint(tp).channel)}]" for tp in
+            sorted(tps, key=lambda tp: -use.get(tp, -1.0))]
+    bp = blueprint(jm).query("stage == @stage and row == 'frontstage'")
+    assert bp["item"].tolist() == want and len(want) > 1

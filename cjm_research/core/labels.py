@@ -445,6 +445,11 @@ LABELS: dict[str, dict[str, str]] = {
               "or events to rank pain points from.",
         "id": "Titik masalah utama: tidak diukur dalam studi ini: tidak ada nilai titik sentuh, wawancara "
               "berkode atau kejadian untuk mengurutkan titik masalah."},
+    "pain_points_masked": {
+        "en": "Top pain points: each one found rests on fewer than {min_cell_size} {unit}, too few to show "
+              "(the map lists them as masked).",
+        "id": "Titik masalah utama: setiap titik masalah yang ditemukan didukung kurang dari {min_cell_size} "
+              "{unit}, terlalu sedikit untuk ditampilkan (peta menandainya disembunyikan)."},
     "measure_ratings": {"en": "touchpoint ratings (key drivers need them; the outcome {outcome} is measured)",
                         "id": "nilai titik sentuh (diperlukan pendorong utama; hasil {outcome} diukur)"},
     "drivers_need_ratings": {

@@ -46,9 +46,10 @@ def blueprint(source, *, persona=None, top: int = 3) -> pd.DataFrame:
     """
     fw = source if isinstance(source, JourneyFramework) else source.framework
     table = source.table() if hasattr(source, "table") else None
+    usage = _usage(table)
     rows = []
     for stage in fw.stages:
-        rows += _designed(fw, stage)
+        rows += _designed(fw, stage, usage)
         rows += _observed(table, fw, stage, persona, top) if table is not None else [
             {"stage": stage, "row": "customer_actions", "item": fw.label(tp.id), "source": "framework"}
             for tp in fw.touchpoints_in(stage, "frontstage")]
@@ -61,11 +62,22 @@ def blueprint(source, *, persona=None, top: int = 3) -> pd.DataFrame:
     return frame[["stage", "stage_label", "row", "item", "source"]].drop_duplicates().reset_index(drop=True)
 
 
-def _designed(fw: JourneyFramework, stage: str) -> list[dict]:
-    """Frontstage, backstage and support rows from the framework."""
+def _usage(table) -> dict:
+    """Mean use (%) of each touchpoint across personas on the map (survey or event usage rows)."""
+    if table is None or not len(table):
+        return {}
+    use = table[(table["lane"] == "touchpoints") & table["source"].astype(str).str.startswith("usage")]
+    return use.groupby("item")["value"].mean().dropna().to_dict()
+
+
+def _designed(fw: JourneyFramework, stage: str, usage: dict | None = None) -> list[dict]:
+    """Frontstage, backstage and support rows from the framework; the frontstage most used first
+    (as the map's touchpoint lane), the framework's order among touchpoints of equal or unknown use."""
     lanes = fw.stage(stage).backstage
+    usage = usage or {}
+    front = sorted(fw.touchpoints_in(stage, "frontstage"), key=lambda tp: -usage.get(tp.id, -1.0))
     rows = [{"stage": stage, "row": "frontstage", "item": f"{fw.label(tp.id)} [{fw.label(tp.channel)}]",
-             "source": "framework"} for tp in fw.touchpoints_in(stage, "frontstage")]
+             "source": "framework"} for tp in front]
     rows += [{"stage": stage, "row": "backstage", "item": f"{fw.label(tp.id)} ({tp.owner})" if tp.owner
               else fw.label(tp.id), "source": "framework"} for tp in fw.touchpoints_in(stage, "backstage")]
     rows += [{"stage": stage, "row": "backstage", "item": step, "source": "framework"}

@@ -358,7 +358,9 @@ class QuarterlyReport:
         """The top pain points across personas with a redacted quote each."""
         pains = top_pain_points(self.current, top=top)
         if pains.empty:
-            return self.note(self.t("pain_points_none"))
+            found = len(self.current.pain_points()) > 0  # found, but every one is masked
+            return self.note(self.t("pain_points_masked", min_cell_size=self.min_cell_size, unit=self.unit)
+                             if found else self.t("pain_points_none"))
         view = pains.assign(stage=pains["stage"].map(self.stage_label),
                             pain_point=[self.pain_label(i, tp) for i, tp in zip(pains["pain_point"],
                                                                                  pains["touchpoint"])],
