@@ -63,7 +63,7 @@ def _constant(t, key):
 @pytest.mark.parametrize("fingerprint", [_order_blind, _head_merge, _constant])
 def test_colliding_fingerprints_still_give_the_exact_ranking(log, monkeypatch, fingerprint):
     expected = {top: log.paths(top=top) for top in (3, 8, 20)}
-    monkeypatch.setattr(paths, "fingerprint", fingerprint)
+    monkeypatch.setattr(paths, "journey_fingerprint", fingerprint)
     for top, frame in expected.items():
         pd.testing.assert_frame_equal(log.paths(top=top), frame)
 
@@ -72,10 +72,10 @@ def test_both_routes_of_the_check_are_taken(log, monkeypatch):
     written = []
     exact = paths.exact_counts
     monkeypatch.setattr(paths, "exact_counts", lambda t, key, sep: written.append(1) or exact(t, key, sep))
-    monkeypatch.setattr(paths, "fingerprint", _head_merge)
+    monkeypatch.setattr(paths, "journey_fingerprint", _head_merge)
     log.paths(top=8)  # buy... and cart... merged, both still in the top 8: the candidates suffice
     assert len(written) == 1
-    monkeypatch.setattr(paths, "fingerprint", _constant)
+    monkeypatch.setattr(paths, "journey_fingerprint", _constant)
     written.clear()
     log.paths(top=3)  # the merged counts prove nothing: every path is written out
     assert len(written) == 2

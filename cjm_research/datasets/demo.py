@@ -289,7 +289,7 @@ def make_demo(out, *, seed: int = 0, respondents: int = 2000, quarters=QUARTERS)
     truth = _truth_header(pop)
     for q in tqdm(quarters, desc="cjm demo", unit="quarter"):
         _write_quarter(out, q, pop, fw, seed, respondents, truth)
-    _write_yaml(out / "future_state.yml", future_state(quarters[-1]))
+    _write_yaml(out / "future_state.yml", future_state_file(quarters[-1]))
     _write_yaml(out / "study.yml", study_file(quarters, fw))
     (out / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
@@ -323,7 +323,7 @@ def rated_touchpoints(fw: JourneyFramework) -> list[str]:
     return [t.id for t in fw.touchpoints.values() if t.visibility == "frontstage" and t.events]
 
 
-def future_state(baseline: str) -> dict:
+def future_state_file(baseline: str) -> dict:
     """The demo's future-state file: targets per stage and opportunities for each persona's pains."""
     opp = _opportunity
     return {

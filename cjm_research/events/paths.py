@@ -43,7 +43,7 @@ def path_counts(ordered, *, key: str, sep: str, top: int | None, run, temporary)
     """
     if top is None or key != "event":
         return _finish(run(exact_counts(ordered, key, sep)), top)
-    with temporary(ordered.group_by("customer").agg(fp=fingerprint(ordered, key), length=ordered.count())) as per:
+    with temporary(ordered.group_by("customer").agg(fp=journey_fingerprint(ordered, key), length=ordered.count())) as per:
         keys = per.group_by(["fp", "length"]).agg(customers=per.count())
         sizes = run(keys.group_by("customers").agg(keys=keys.count()))
         sizes = sizes.sort_values("customers", ascending=False)
@@ -62,7 +62,7 @@ def path_counts(ordered, *, key: str, sep: str, top: int | None, run, temporary)
     return _finish(exact, top, total=total)
 
 
-def fingerprint(t, key: str):
+def journey_fingerprint(t, key: str):
     """Sum of the hashes of the journey's (position, step) pairs: equal paths, equal sums."""
     import ibis
 

@@ -74,7 +74,7 @@ def describe_source(source) -> str:
     return str(source) if isinstance(source, (str, Path)) else "event DataFrame"
 
 
-def is_xes(source) -> bool:
+def is_xes_source(source) -> bool:
     """True when ``source`` is the path of an XES log (``.xes`` or ``.xes.gz``)."""
     return isinstance(source, (str, Path)) and xes.is_xes(source)
 
@@ -266,7 +266,7 @@ def event_table(source, *, customer: str | None = None, timestamp: str | None = 
 
     con = connect(con)
     where = describe_source(source)
-    from_xes = is_xes(source)
+    from_xes = is_xes_source(source)
     mapping = _mapping(dict(customer=customer, timestamp=timestamp, event=event, channel=channel,
                             value=value), from_xes)
     raw = _raw_table(source, con)
