@@ -209,3 +209,9 @@ def test_F16_blueprint_frontstage_lists_the_most_used_touchpoint_first(passenger
             sorted(tps, key=lambda tp: -use.get(tp, -1.0))]
     bp = blueprint(jm).query("stage == @stage and row == 'frontstage'")
     assert bp["item"].tolist() == want and len(want) > 1
+
+
+def test_F13_each_key_drivers_figure_names_its_persona(tmp_path, monkeypatch):
+    rep, shown = _report(fixture_path("passenger_survey"), tmp_path, monkeypatch)
+    rep.drivers_section()
+    assert "Key drivers of Satisfied: all." in _text(shown)

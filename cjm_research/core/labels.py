@@ -450,6 +450,7 @@ LABELS: dict[str, dict[str, str]] = {
               "(the map lists them as masked).",
         "id": "Titik masalah utama: setiap titik masalah yang ditemukan didukung kurang dari {min_cell_size} "
               "{unit}, terlalu sedikit untuk ditampilkan (peta menandainya disembunyikan)."},
+    "caption_drivers_persona": {"en": "Key drivers of {outcome}: {persona}.", "id": "Pendorong utama {outcome}: {persona}."},
     "measure_ratings": {"en": "touchpoint ratings (key drivers need them; the outcome {outcome} is measured)",
                         "id": "nilai titik sentuh (diperlukan pendorong utama; hasil {outcome} diukur)"},
     "drivers_need_ratings": {

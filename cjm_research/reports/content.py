@@ -327,7 +327,9 @@ class QuarterlyReport:
             if (drivers["persona"] == persona).any():
                 ax = plots.drivers_chart(drivers, persona=persona, label=lambda d: fw.label(d, self.language),
                                          language=self.language)
-                self.figure(ax, f"key_drivers_p{i}")
+                # the figure alone does not say whose drivers these are: the caption names the persona
+                self.figure(ax, f"key_drivers_p{i}", caption=self.t("caption_drivers_persona", outcome=outcome,
+                                                                    persona=persona))
 
     def kpi_section(self) -> None:
         """KPI estimates with intervals and n, masked below the cell size, with quarter-over-quarter tests."""
