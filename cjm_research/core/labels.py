@@ -367,6 +367,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plot_overall_outcome": {"en": "Overall outcome (all stages): {text}",
                              "id": "Hasil keseluruhan (semua tahap): {text}"},
     "plot_bp_not_described": {"en": "not described in the framework", "id": "tidak dijelaskan dalam kerangka"},
+    "plot_lane_touchpoints_use": {"en": "Touchpoints\n(% use)", "id": "Titik sentuh\n(% pakai)"},
+    "plot_lane_touchpoints_rating": {"en": "Touchpoints\n(% satisfied)", "id": "Titik sentuh\n(% puas)"},
     "plot_drivers_axis": {"en": "share of R² (%)", "id": "porsi R² (%)"},
     "plot_lane_opportunities": {"en": "Opportunities", "id": "Peluang"},
     "plot_lane_internal_actors": {"en": "Internal actors", "id": "Aktor internal"},
