@@ -215,3 +215,14 @@ def test_F13_each_key_drivers_figure_names_its_persona(tmp_path, monkeypatch):
     rep, shown = _report(fixture_path("passenger_survey"), tmp_path, monkeypatch)
     rep.drivers_section()
     assert "Key drivers of Satisfied: all." in _text(shown)
+
+
+def test_F7_an_opportunity_takes_the_evidence_of_the_touchpoint_its_pain_point_is_named_after(tmp_path):
+    from cjm_research.journey import FutureState, rank_opportunities
+
+    study = cjm.load_study(fixture_path("omnichannel"), "2026Q2")
+    jm = cjm.current_state(study, progress=False, n_boot=0)
+    opps = rank_opportunities(jm, FutureState.from_yaml(study.config.future_state, framework=study.framework))
+    row = opps[opps["title"] == "Simplify social media ad"].iloc[0]
+    shown = jm.pain_points().query("stage == 'awareness_acquisition' and item == 'social_ad'")["value"].max()
+    assert shown > 0 and row["evidence"] == pytest.approx(shown)

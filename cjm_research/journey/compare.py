@@ -117,7 +117,7 @@ def rank_opportunities(current, future, *, persona=None) -> pd.DataFrame:
     """The future state's opportunities ranked by impact, effort and evidence.
 
     ``evidence`` is the strongest evidence score (0..100) on the current map of the pain points an
-    opportunity addresses at its stage (for ``persona``, or the most affected persona);
+    opportunity addresses at its stage (its codes, or the touchpoints they are named after) (for ``persona``, or the most affected persona);
     ``priority = impact / effort * (1 + evidence / 100)``, so a cheap, high-impact fix of a
     well-evidenced pain point comes first.
 
@@ -130,15 +130,24 @@ def rank_opportunities(current, future, *, persona=None) -> pd.DataFrame:
                                      "lift_value", "evidence", "priority", "rank"])
     opps = future.opportunity_table()
     pains = current.pain_points(persona=persona)
+    tps = set(current.framework.touchpoints)
     evidence = []
     for o in opps.itertuples():
-        hit = pains[(pains["stage"] == o.stage) & pains["item"].isin(list(o.pain_points))]
+        hit = pains[(pains["stage"] == o.stage) & pains["item"].map(lambda i: _addresses(i, o.pain_points, tps))]
         evidence.append(float(hit["value"].max()) if len(hit) and hit["value"].notna().any() else 0.0)
     opps["evidence"] = evidence
     opps["priority"] = opps["impact"] / opps["effort"] * (1 + opps["evidence"] / 100)
     opps = opps.sort_values(["priority", "impact"], ascending=False, kind="stable").reset_index(drop=True)
     opps["rank"] = np.arange(1, len(opps) + 1)
     return opps
+
+
+def _addresses(item, pain_points, touchpoints) -> bool:
+    """Whether a map pain point is one an opportunity addresses: the same code, or the touchpoint
+    the code is named after (a survey-only map names a low-rated touchpoint, ``social_ad``, where
+    the future state lists its code, ``social_ad_pain``)."""
+    item = str(item)
+    return item in pain_points or (item in touchpoints and any(str(p).startswith(item) for p in pain_points))
 
 
 # --------------------------------------------------------------------------- quarter over quarter
