@@ -1,6 +1,6 @@
 """The whole path on study shapes that are not the demo: the committed fixture studies.
 
-validate -> PersonaModel -> current_state -> compare_quarters -> notebooks 01, 03, 04 -> the report,
+validate -> PersonaModel -> current_state -> compare_quarters -> notebooks 01-04 -> the report,
 asserting properties rather than numbers: every shown number has n and (when an estimate) an
 interval that contains it, pooled emotion lies between its sources, masked cells show no value,
 and what a study cannot measure is named in the report. Kernel-starting steps are marked slow.
@@ -115,7 +115,7 @@ def test_key_drivers_when_the_study_has_an_outcome(shape):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", ["01_explore", "03_current_state", "04_future_state"])
+@pytest.mark.parametrize("notebook", ["01_explore", "02_personas", "03_current_state", "04_future_state"])
 def test_walkthrough_notebooks_run_on_the_shape(shape, notebook, tmp_path):
     import papermill as pm
 
@@ -123,11 +123,16 @@ def test_walkthrough_notebooks_run_on_the_shape(shape, notebook, tmp_path):
     parameters = {"study_path": str(path)}
     if notebook == "03_current_state":
         parameters["out_dir"] = str(tmp_path / "exports")
+    if notebook == "02_personas":
+        parameters.update(spec_path=str(tmp_path / "personas.yml"), n_boot=5)
     nb = pm.execute_notebook(str(NOTEBOOKS / f"{notebook}.ipynb"), str(tmp_path / f"{notebook}.ipynb"),
                              parameters=parameters, kernel_name="cjm-research", cwd=str(NOTEBOOKS),
                              progress_bar=False)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, (name, errors[:1])
+    if notebook == "02_personas" and "survey" not in shape[2].sources:
+        printed = " ".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        assert "Not measured in this study: personas" in printed
 
 
 @pytest.mark.slow
