@@ -219,6 +219,12 @@ class Evidence:
         interviews = _with_persona(study.interviews, survey, cols, one) if "interviews" in need else None
         events = _events_with_personas(study, survey, cols, one) if "events" in need else None
         found = resolve_outcome(study, survey, outcome) if len(survey) else None
+        # What counts as converting and buying again is the study's to say (events.conversion /
+        # events.repurchase); "purchase" is only the common default.
+        declared = getattr(study.config, "events", None) or {}
+        for key in ("conversion", "repurchase"):
+            if key in declared:
+                options.setdefault(key, declared[key])
         return cls(study, assignment, survey, interviews, events, outcome=found, **options)
 
     @property

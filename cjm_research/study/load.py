@@ -62,6 +62,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -233,7 +234,7 @@ def read_study_config(path: str | Path) -> StudyConfig:
                           "customers are, the outcome is what happened to them).")
     return StudyConfig(
         path=path, name=str(data.get("name", path.stem)), framework=framework, survey=survey,
-        interviews=dict(data.get("interviews") or {}), events=dict(data.get("events") or {}),
+        interviews=dict(data.get("interviews") or {}), events=_events(data.get("events"), framework, path),
         quarters=dict(sorted(quarters.items())),
         future_state=path.parent / data["future_state"] if data.get("future_state") else None,
         truth=path.parent / data["truth"] if data.get("truth") else None,
@@ -241,6 +242,36 @@ def read_study_config(path: str | Path) -> StudyConfig:
         redact_names=_name_list(data.get("redact_names"), path),
         outcome=outcome, quality=quality,
         rake_to=_rake_to(data.get("weighting"), survey, path))
+
+
+EVENT_KEYS = ("customer", "timestamp", "event", "channel", "value", "conversion", "repurchase")
+
+
+def _events(raw, framework: JourneyFramework, path: Path) -> dict:
+    """The ``events:`` mapping: columns of the log, and the events conversion and repurchase count.
+
+    ``conversion`` (an event name, default ``purchase``) is what a converted customer did;
+    ``repurchase`` (one event name or a list, default ``[purchase, repeat_purchase]``) what a
+    buying customer did again. Both must be events the framework maps, so a misspelt name is
+    an error here rather than a conversion rate that is silently not measured.
+    """
+    events = dict(raw or {})
+    check_keys(events, list(EVENT_KEYS), path, "events")
+    known = framework.event_map()
+    for key in ("conversion", "repurchase"):
+        if key not in events:
+            continue
+        value = events[key]
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise ConfigError(f"{path}: key 'events.{key}' must be an event name or a list of event names.")
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], list(known), n=3)
+            hint = f"; closest: {close}" if close else f"; the framework's events are {preview(sorted(known))}"
+            raise ConfigError(f"{path}: key 'events.{key}' names {unknown} that the framework does not "
+                              f"map to a touchpoint{hint}.")
+    return events
 
 
 def _rake_to(raw, survey: SurveyColumns, path: Path) -> dict | None:
