@@ -226,3 +226,14 @@ def test_F7_an_opportunity_takes_the_evidence_of_the_touchpoint_its_pain_point_i
     row = opps[opps["title"] == "Simplify social media ad"].iloc[0]
     shown = jm.pain_points().query("stage == 'awareness_acquisition' and item == 'social_ad'")["value"].max()
     assert shown > 0 and row["evidence"] == pytest.approx(shown)
+
+
+def test_F10_opportunities_name_pain_points_in_the_study_words():
+    from cjm_research.journey.lanes import pain_point_label
+
+    study = cjm.load_study(fixture_path("sparse_interviews"), "2026Q2")
+    jm = cjm.current_state(study, progress=False, min_cell_size=1)   # 4 participants: show them
+    items = jm.table(lane="opportunities")["item"].dropna().tolist()
+    assert items and not any("_pain" in i or " pain" in i for i in items)
+    assert "Fix: Formulir online" in items
+    assert pain_point_label(study.framework, "data_availability") == "Data availability"

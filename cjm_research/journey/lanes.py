@@ -1153,11 +1153,37 @@ def clean_quote(text, *, keywords=(), names=None, words: int = QUOTE_WORDS) -> s
 
 # ------------------------------------------------------------------------- opportunities
 
+def pain_point_label(framework, item, touchpoint=None, language: str = "en") -> str:
+    """A pain point in the study's words: the framework's label of its id, else the label of the
+    touchpoint it is named after (``formulir_online_pain`` -> "Formulir online"), else its id in
+    words with a capital.
+
+    Examples
+    --------
+    >>> from cjm_research.core.framework import JourneyFramework
+    >>> fw = JourneyFramework.load("default")
+    >>> tp = next(iter(fw.touchpoints))
+    >>> pain_point_label(fw, tp + "_pain") == fw.label(tp), pain_point_label(fw, "data_availability")
+    (True, 'Data availability')
+    """
+    item = str(item)
+    label = framework.label(item, language)
+    if label != item.replace("_", " "):
+        return label
+    tps = [tp for tp in ([touchpoint] if isinstance(touchpoint, str) else []) + list(framework.touchpoints)
+           if tp in framework.touchpoints and item.startswith(tp)]
+    if tps:
+        return framework.label(max(tps, key=len), language)
+    return label[:1].upper() + label[1:]
+
+
 def opportunities(ev: Evidence) -> pd.DataFrame:
     """Opportunities per stage, in the study's labels: first the "fix first" touchpoints of the
     importance-performance analysis of the key drivers of the outcome (important, performing below
     the average), then the strongest pain points not already covered, ``top`` per stage."""
-    label = ev.framework.label
+    def label(item):
+        return pain_point_label(ev.framework, item, language=ev.language)
+
     parts = []
     drivers = key_driver_table(ev)
     fix = drivers[(drivers["level"] == "touchpoint") & (drivers["quadrant"] == "fix first")] \

@@ -186,17 +186,10 @@ class QuarterlyReport:
         return self.t(f"unit_{kind}")
 
     def pain_label(self, item, touchpoint=None) -> str:
-        """A pain point in the study's words: the framework's label of its id, else the label of
-        the touchpoint it names (``formulir_online_pain`` -> "Formulir online"), else its id in words."""
-        fw, item = self.study.framework, str(item)
-        label = fw.label(item, self.language)
-        if label != item.replace("_", " "):
-            return label
-        tps = [tp for tp in ([touchpoint] if isinstance(touchpoint, str) else []) + list(fw.touchpoints)
-               if tp in fw.touchpoints and item.startswith(tp)]
-        if tps:
-            return fw.label(max(tps, key=len), self.language)
-        return label[:1].upper() + label[1:]
+        """A pain point in the study's words (see :func:`cjm_research.journey.lanes.pain_point_label`)."""
+        from ..journey.lanes import pain_point_label
+
+        return pain_point_label(self.study.framework, item, touchpoint, self.language)
 
     def metric_label(self, metric: str) -> str:
         """A metric's name with its unit: "% satisfied (4-5)" for a touchpoint rating, the study's
