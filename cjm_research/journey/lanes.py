@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError, preview
+from ..core.errors import DataError, ParameterError, preview
 from ..evidence import intervals, metrics
 from ..evidence.weights import weighted_share, weighted_t_interval
 
@@ -862,6 +864,40 @@ def process(ev: Evidence) -> pd.DataFrame:
                          "detail": [f"{int(c):,} steps" for c in steps["count"]]})
 
 
+def designed_path(ev: Evidence) -> pd.DataFrame:
+    """How many journeys follow the future state's designed path(s): process-lane rows per persona.
+
+    Only when the study's future-state file declares a path and the quarter has events (the
+    report's conformance section gives the deviations). ``value`` is the % of journeys that pass
+    every designed step once and in order, with a Wilson interval on the journeys; a stage's path
+    sits on that stage, the whole journey's on the stage of its last step.
+    """
+    path = getattr(ev.study.config, "future_state", None)
+    if ev.events is None or path is None or not Path(path).is_file():
+        return frame_of([])
+    from .future import FutureState
+
+    future = FutureState.from_yaml(path, framework=ev.framework)
+    rows = []
+    for name, steps in future.designed_paths().items():
+        on = future.path_column(steps)
+        try:
+            summary = _known(ev.events.conformance(list(steps), by="persona", on=on).summary)
+        except (ParameterError, DataError):
+            continue  # a designed step nobody reached this quarter: the report says so in words
+        stage = name if name in ev.framework.stages else (
+            ev.framework.touchpoint(steps[-1]).stage if on == "touchpoint" else ev.framework.stage_of_event(steps[-1]))
+        low, high = intervals.wilson(summary["follows"].to_numpy(float), summary["journeys"].to_numpy(float),
+                                     confidence=ev.confidence)
+        label = ev.framework.label if on == "touchpoint" else str
+        for r, lo, hi in zip(summary.itertuples(), np.atleast_1d(low), np.atleast_1d(high)):
+            rows.append({"persona": r.persona, "stage": stage or ev.framework.stages[-1], "lane": "process",
+                         "item": "designed path: " + " > ".join(label(s) for s in steps),
+                         "value": 100 * r.share, "n": int(r.journeys), "ci_low": 100 * lo, "ci_high": 100 * hi,
+                         "source": "events (conformance to the future state)",
+                         "detail": f"{int(r.follows):,} of {int(r.journeys):,} journeys follow it"})
+    return frame_of([pd.DataFrame(rows)])
+
 def _dropoff_evidence(ev: Evidence) -> pd.DataFrame:
     """Customers who reached a touchpoint but not the next step of the stage's sequence.
 
@@ -1215,4 +1251,4 @@ def opportunities(ev: Evidence) -> pd.DataFrame:
 
 
 # Order matters: opportunities read the pain-point evidence that pain_points leaves behind.
-BUILDERS = (touchpoints, channels, process, emotion, pain_points, metrics_lane, opportunities, backstage)
+BUILDERS = (touchpoints, channels, process, designed_path, emotion, pain_points, metrics_lane, opportunities, backstage)
