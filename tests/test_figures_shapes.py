@@ -247,3 +247,18 @@ def test_key_driver_titles_name_their_persona():
         titles.append(ax.get_title(loc="left"))
         plt.close(ax.figure)
     assert titles[0] != titles[1] and "p1" in titles[0] and "p2" in titles[1] and "Satisfied" in titles[0]
+
+
+def test_events_only_touchpoint_title_names_only_use_and_tiny_channel_shares_read_below_one(tmp_path):
+    fw = framework(tmp_path, 2)
+    rows = [{"persona": "all", "stage": s, "lane": "touchpoints", "item": f"t{i}a", "source": "usage (events)",
+             "value": 98.0, "n": 1400} for i, s in enumerate(fw.stages)]
+    rows += [{"persona": "all", "stage": s, "lane": "channels", "item": item, "value": value, "n": 1400,
+              "source": "events"} for s in fw.stages for item, value in (("web", 99.93), ("app", 0.07))]
+    ax = plots.journey_map(JourneyMap(pd.DataFrame(rows), framework=fw))
+    texts = [x.get_text() for x in ax.texts]
+    assert t("plot_lane_touchpoints_use", "en") in texts and t("plot_lane_touchpoints", "en") not in texts
+    assert t("plot_lane_channels", "en") in texts              # observed channels keep "% of customers"
+    joined = "\n".join(texts)
+    assert "App <1%" in joined and "App 0%" not in joined
+    plt.close(ax.figure)

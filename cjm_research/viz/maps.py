@@ -183,7 +183,7 @@ def _cell_lines(rows: pd.DataFrame, lane: str, label, top: int, min_n: str, lang
         return _touchpoint_lines(rows, label, max_items, min_n, language, fmt)
     if lane == "channels":
         rows = rows.sort_values("value", ascending=False)
-        return [f"{label(r.item)} {min_n if r.masked else fmt(r.value) + '%'}"
+        return [f"{label(r.item)} {min_n if r.masked else _share(r.value, fmt)}"
                 for r in rows.head(max_items).itertuples()] + _more(len(rows) - max_items, language)
     if lane == "metrics":
         order = {"outcome": 0, "nps": 1, "csat": 2, "ces": 3, "importance": 9}
@@ -262,6 +262,23 @@ def _channel_title(rows: pd.DataFrame, language: str, level: str) -> str:
     if len(sources) and sources.str.contains("framework").all():
         return t("plot_lane_channels_framework", language)
     return t("plot_lane_channels", language, level=level)
+
+
+def _touchpoint_title(rows: pd.DataFrame, language: str) -> str:
+    """The touchpoint lane's title naming only what its cells show: % use, % satisfied or both
+    (an events-only study has use and no satisfaction)."""
+    sources = set(rows["source"].dropna().astype(str)) if "source" in rows else set()
+    has_use = any(x.startswith("usage") for x in sources)
+    if "rating" in sources and not has_use:
+        return t("plot_lane_touchpoints_rating", language)
+    if has_use and "rating" not in sources:
+        return t("plot_lane_touchpoints_use", language)
+    return t("plot_lane_touchpoints", language)
+
+
+def _share(value, fmt) -> str:
+    """A share in % for a cell: a share above 0 that rounds to 0 reads "<1%", never "0%" (nobody)."""
+    return "<1%" if pd.notna(value) and 0 < float(value) < 0.5 else fmt(value) + "%"
 
 
 def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max_items: int = 8,
@@ -352,6 +369,7 @@ def journey_map(jm, *, persona=None, ax=None, lanes=MAP_LANES, top: int = 3, max
                                edgecolor="#cccccc", lw=0.6, zorder=0))
         key = f"plot_lane_{lane}"
         title = (_channel_title(mine[mine["lane"] == lane], language, level) if lane == "channels"
+                 else _touchpoint_title(mine[mine["lane"] == lane], language) if lane == "touchpoints"
                  else t(key, language, level=level) if key in LABELS else lane)
         ax.text(-left + 0.05 * COLUMN_IN / col_in, top_y + h / 2, title, va="center", ha="left", fontsize=10,
                 weight="bold")
