@@ -425,7 +425,8 @@ def _emotion_strip(table, stages, persona, label, width, min_n, language) -> lis
                          + (f" n={_int(r['n'])}" if pd.notna(r["n"]) else "")]
         hit = pains[pains["stage"] == stage]
         if not hit.empty:
-            lines += ["\u25bc " + w for w in textwrap.wrap(label(hit["item"].iloc[0]), max(10, width - 3))]
+            wrapped = textwrap.wrap(label(hit["item"].iloc[0]), max(10, width - 3)) or [""]
+            lines += ["\u25bc " + wrapped[0]] + ["   " + w for w in wrapped[1:]]  # one triangle per pain point
         out.append(lines)
     return out
 
