@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser_helpers import CHROMIUM, free_port, need_chromium, wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
 VOILA = Path(sys.executable).with_name("voila")
 CODE = """\
 import cjm_research as cjm
@@ -32,34 +27,6 @@ Rina: Pembayaran saya gagal dua kali.
 """
 
 pytestmark = pytest.mark.browser
-
-
-def need_chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI; install Debian's chromium (make setup).")
-        pytest.skip(f"{CHROMIUM} not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, proc, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited with {proc.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:  # any HTTP answer means the server is up
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"voila did not answer at {url}")
 
 
 @pytest.fixture()

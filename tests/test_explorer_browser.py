@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser_helpers import CHROMIUM, free_port, need_chromium, wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
 VOILA = Path(sys.executable).with_name("voila")
 CODE = """\
 import pandas as pd
@@ -31,48 +26,20 @@ explorer
 pytestmark = pytest.mark.browser
 
 
-def _need_chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI; install Debian's chromium (make setup).")
-        pytest.skip(f"{CHROMIUM} not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, proc, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited with {proc.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:  # any HTTP answer means the server is up
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"voila did not answer at {url}")
-
-
 @pytest.fixture()
 def voila_url(tmp_path):
-    _need_chromium()
+    need_chromium()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CODE)])
     nb.metadata["kernelspec"] = {"name": "cjm-research", "display_name": "cjm-research", "language": "python"}
     path = tmp_path / "explorer.ipynb"
     nbformat.write(nb, path)
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "voila.log", "w")
     proc = subprocess.Popen([str(VOILA), str(path), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
                             stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
     try:
         url = f"http://127.0.0.1:{port}/"
-        _wait_for(url + "static/", proc)
+        wait_for(url + "static/", proc)
         yield url
     finally:
         proc.terminate()

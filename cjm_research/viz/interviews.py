@@ -38,6 +38,13 @@ def _heatmap(ax, grid: pd.DataFrame, *, fmt, cmap: str, label: str):
     return ax
 
 
+def _nothing_coded(ax):
+    # An empty matrix is said in words, not drawn as an empty grid.
+    ax.text(0.5, 0.5, "no coded excerpts", ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax
+
+
 def plot_case_code(matrix: pd.DataFrame, *, value: str = "count", ax=None, title: str | None = None):
     """Heatmap of a case x code matrix: participants (rows) by codes (columns).
 
@@ -65,9 +72,7 @@ def plot_case_code(matrix: pd.DataFrame, *, value: str = "count", ax=None, title
     _one_group(matrix, {"case", "code", "count", "present"}, "case x code matrix")
     ax = ax or plt.gca()
     if matrix.empty:
-        ax.text(0.5, 0.5, "no coded excerpts", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
+        return _nothing_coded(ax)
     grid = matrix.pivot(index="case", columns="code", values=value).fillna(0)
     _heatmap(ax, grid, fmt=lambda v: f"{v:.0f}", cmap="Blues",
              label="excerpts" if value == "count" else "coded (0/1)")
@@ -103,9 +108,7 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, value: str = "count", ax=None, ti
     _one_group(matrix, {"code_a", "code_b", "count", "units", "jaccard"}, "co-occurrence matrix")
     ax = ax or plt.gca()
     if matrix.empty:
-        ax.text(0.5, 0.5, "no coded excerpts", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
+        return _nothing_coded(ax)
     both = pd.concat([matrix, matrix.rename(columns={"code_a": "code_b", "code_b": "code_a"})])
     grid = both.drop_duplicates(["code_a", "code_b"]).pivot(index="code_a", columns="code_b", values=value).fillna(0)
     _heatmap(ax, grid, fmt=(lambda v: f"{v:.0f}") if value == "count" else (lambda v: f"{v:.2f}"),
