@@ -30,12 +30,14 @@ def _as_series(texts) -> pd.Series:
 def sentiment(texts, *, language="auto", default_language="en") -> pd.DataFrame:
     """Sentiment of each text: ``label`` (negative, neutral, positive) and ``score`` in -1..1.
 
-    Works offline, from models shipped as plain arrays. Indonesian: TF-IDF + logistic
-    regression trained on SmSA reviews (score = P(positive) - P(negative)). English: TF-IDF +
-    VADER features + logistic regression trained on human-rated tweets, movie and NYT snippets,
-    its P(positive) - P(negative) averaged with VADER's compound under a customer-service
-    lexicon (label cut-off +-0.2). ``language="auto"`` detects English or Indonesian per text.
-    Held-out figures against plain VADER are in ``benchmarks/eval_sentiment.py``.
+    Works offline, from models shipped with the package (nothing is fetched). Indonesian:
+    TF-IDF + logistic regression trained on SmSA reviews (score = P(positive) - P(negative)).
+    English: logistic regression over VADER features and an all-MiniLM-L6-v2 sentence
+    embedding (int8 ONNX, :mod:`.encoder`), trained on human-rated tweets, movie and NYT
+    snippets; its P(positive) - P(negative) is blended with VADER's compound under a
+    customer-service lexicon (label cut-off +-0.2). ``language="auto"`` detects English or
+    Indonesian per text. Held-out figures against plain VADER and against VADER with the
+    customer lexicon are printed by ``benchmarks/eval_sentiment.py``.
 
     Parameters
     ----------
