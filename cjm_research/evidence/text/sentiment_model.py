@@ -54,6 +54,7 @@ C, CLASS_WEIGHT = 10.0, "balanced"
 # English settings; chosen by leave-one-corpus-out CV over the tweets, movie and NYT corpora.
 EN_C, EN_BAND, EN_BLEND, EN_CUTOFF = 0.3, 0.5, 0.6, 0.2
 VADER_FEATURES = 4
+MEMO_TEXTS = 200_000  # remembered English scores per process (a few MB)
 
 
 def read_smsa(path) -> pd.DataFrame:
@@ -250,6 +251,7 @@ class EnglishModel:
             arrays = {k: z[k] for k in z.files}
         self.coef, self.intercept = arrays["coef"], arrays["intercept"]
         self.blend, self.cutoff = float(arrays["blend"]), float(arrays["cutoff"])
+        self._memo: dict[str, tuple[str, float]] = {}
         expected = VADER_FEATURES + DIMENSIONS
         if self.coef.shape[1] != expected:  # an npz from another encoder or an older layout
             raise ValueError(f"{path}: {self.coef.shape[1]} coefficients per class, expected "
@@ -264,12 +266,28 @@ class EnglishModel:
         return self._proba_and_compound(texts)[0]
 
     def scores(self, texts) -> pd.DataFrame:
-        """``score`` = blend of P(positive) - P(negative) and the customer VADER compound."""
-        proba, compound = self._proba_and_compound(texts)
-        score = self.blend * (proba[:, 2] - proba[:, 0]) + (1 - self.blend) * compound
-        labels = np.where(score >= self.cutoff, "positive",
-                          np.where(score <= -self.cutoff, "negative", "neutral"))
-        return pd.DataFrame({"label": labels, "score": np.clip(score, -1, 1)})
+        """``score`` = blend of P(positive) - P(negative) and the customer VADER compound.
+
+        A text scored once in this process is not encoded again: a report builds several maps
+        and comparisons from the same quotes, and the encoder is the slow part. The model is
+        fixed and each text is encoded alone, so a remembered score is the score.
+        """
+        texts = [str(t) for t in texts]
+        known = {t: self._memo[t] for t in texts if t in self._memo}
+        new = [t for t in dict.fromkeys(texts) if t not in known]
+        if new:
+            proba, compound = self._proba_and_compound(new)
+            score = np.clip(self.blend * (proba[:, 2] - proba[:, 0])
+                            + (1 - self.blend) * compound, -1, 1)
+            labels = np.where(score >= self.cutoff, "positive",
+                              np.where(score <= -self.cutoff, "negative", "neutral"))
+            fresh = dict(zip(new, zip(labels.tolist(), score.tolist())))
+            known.update(fresh)
+            if len(self._memo) + len(fresh) > MEMO_TEXTS:
+                self._memo.clear()
+            self._memo.update(fresh)
+        return pd.DataFrame({"label": [known[t][0] for t in texts],
+                             "score": np.array([known[t][1] for t in texts], dtype=float)})
 
 
 @lru_cache(maxsize=1)
